@@ -1,0 +1,1 @@
+//! The node binding of localmediastream; built out by its own issue.

@@ -1,0 +1,1 @@
+//! The python binding of localmediastream; built out by its own issue.

@@ -1,0 +1,78 @@
+//! Backends: kinds of devices. A backend lists its devices and opens a
+//! [`Driver`] for one of them; the driver delivers frames to a [`SourceSink`].
+
+pub mod capture_thread;
+pub mod fake;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::device::DeviceEntry;
+use crate::error::{Error, Result};
+use crate::settings::NativeMode;
+pub use crate::source::SourceSink;
+
+/// Called by a backend when its list of devices may have changed.
+pub type ChangeNotifier = Arc<dyn Fn() + Send + Sync>;
+
+/// A kind of device: `fake`, `file`, `cpal`, `nokhwa`.
+pub trait Backend: Send + Sync {
+    /// The name used in `LMS_BACKENDS` and in device ids.
+    fn name(&self) -> &'static str;
+
+    /// The devices present now, each with what it can deliver.
+    fn devices(&self) -> Vec<DeviceEntry>;
+
+    /// Open a device to run at `mode`; frames go to `sink` until the driver is closed.
+    /// `NotFoundError` for an unknown device, `NotReadableError` when it is busy or fails.
+    fn open(&self, device_id: &str, mode: &NativeMode, sink: SourceSink) -> Result<Box<dyn Driver>>;
+
+    /// Test controls (`disconnect`, `reconnect`, `mute`, `unmute`, ...); only fake devices have them.
+    fn control(&self, device_id: &str, action: &str) -> Result<()> {
+        let _ = action;
+        Err(Error::InvalidArgument(format!(
+            "device {device_id} of backend \"{}\" has no test controls (only fake devices do)",
+            self.name()
+        )))
+    }
+
+    /// How often a device was opened and closed, where the backend counts it.
+    fn usage(&self, device_id: &str) -> Option<crate::backend::fake::DeviceUsage> {
+        let _ = device_id;
+        None
+    }
+
+    /// Register the function to call when the device list may have changed.
+    fn set_change_notifier(&self, notifier: ChangeNotifier) {
+        let _ = notifier;
+    }
+}
+
+/// One opened device. Dropping or closing it releases the device.
+pub trait Driver: Send {
+    /// Stop capturing and release the device. Safe to call from the driver's own
+    /// capture thread (it then exits after the current frame), and more than once.
+    fn close(&mut self);
+}
+
+/// The backends this build has compiled in, by name.
+pub fn is_compiled(name: &str) -> bool {
+    matches!(name, "fake")
+}
+
+/// Make the backends a configuration names, in its order.
+pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
+    let mut out: Vec<Arc<dyn Backend>> = Vec::new();
+    for name in &config.backends {
+        match name.as_str() {
+            "fake" => out.push(Arc::new(fake::FakeBackend::new(config.fake.clone()))),
+            other if !is_compiled(other) => {
+                return Err(Error::NotFound(format!(
+                    "backend \"{other}\" is not compiled into this build of localmediastream"
+                )))
+            }
+            other => return Err(Error::Internal(format!("backend \"{other}\" has no constructor"))),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,424 @@
+//! Run-time configuration: one JSON document, the same in every language.
+//!
+//! ```json
+//! {"backends": ["fake"],
+//!  "fake": {"pacing": "none", "video": 2, "audio": 1, "toneHz": 440},
+//!  "permissions": {"camera": "granted", "microphone": "denied"},
+//!  "queueSize": 4}
+//! ```
+//! Without a `configure` call the environment decides: `LMS_BACKENDS` (comma
+//! list of `fake`, `file`, `cpal`, `nokhwa`) and `LMS_FAKE_DEVICES` (the `fake`
+//! object as JSON, or `video=2,audio=1,pacing=none,toneHz=440`).
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// Backends this build knows, in enumeration order.
+pub const BACKEND_NAMES: [&str; 4] = ["fake", "file", "cpal", "nokhwa"];
+
+/// Largest configuration document accepted.
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+/// Most fake devices of one kind.
+pub const MAX_FAKE_DEVICES: usize = 16;
+/// Bounds of the per-track queue length.
+pub const MAX_QUEUE_SIZE: usize = 1024;
+
+/// How a fake or file device paces its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    /// At the device's frame rate, like a real camera.
+    RealTime,
+    /// As fast as the fastest consumer takes frames (tests, benchmarks).
+    None,
+}
+
+/// One fake camera.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeVideoConfig {
+    pub label: Option<String>,
+    /// The facing mode it reports (`user`, `environment`, ...), or none.
+    pub facing_mode: Option<String>,
+    /// Largest size and frame rate it offers (default 3840x2160 at 60).
+    pub max_width: u32,
+    pub max_height: u32,
+    pub max_frame_rate: f64,
+}
+
+/// One fake microphone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeAudioConfig {
+    pub label: Option<String>,
+    /// Frequency of its sine, Hz.
+    pub tone_hz: f64,
+}
+
+/// The fake backend's devices and pacing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeConfig {
+    pub pacing: Pacing,
+    pub video: Vec<FakeVideoConfig>,
+    pub audio: Vec<FakeAudioConfig>,
+}
+
+/// Whether the application allows a kind of device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    Granted,
+    Denied,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Backends in use, in enumeration order.
+    pub backends: Vec<String>,
+    pub fake: FakeConfig,
+    pub camera: Permission,
+    pub microphone: Permission,
+    /// Frames each track's queue holds before dropping the oldest.
+    pub queue_size: usize,
+}
+
+impl Default for FakeVideoConfig {
+    fn default() -> Self {
+        FakeVideoConfig {
+            label: None,
+            facing_mode: None,
+            max_width: 3840,
+            max_height: 2160,
+            max_frame_rate: 60.0,
+        }
+    }
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            pacing: Pacing::RealTime,
+            video: vec![FakeVideoConfig { facing_mode: Some("user".into()), ..Default::default() }],
+            audio: vec![FakeAudioConfig { label: None, tone_hz: 440.0 }],
+        }
+    }
+}
+
+impl Default for Config {
+    /// Real backends only (as a browser without fake-device flags), fake devices as described.
+    fn default() -> Self {
+        Config {
+            backends: vec!["cpal".into(), "nokhwa".into()],
+            fake: FakeConfig::default(),
+            camera: Permission::Granted,
+            microphone: Permission::Granted,
+            queue_size: 4,
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the environment describes (`LMS_BACKENDS`, `LMS_FAKE_DEVICES`).
+    pub fn from_env() -> Result<Config> {
+        let mut config = Config::default();
+        if std::env::var_os("LMS_FAKE_VIDEO_FILE").is_some()
+            || std::env::var_os("LMS_FAKE_AUDIO_FILE").is_some()
+        {
+            config.backends.insert(0, "file".into());
+        }
+        if let Ok(list) = std::env::var("LMS_BACKENDS") {
+            config.backends = parse_backend_list(&list)?;
+        }
+        if let Ok(fake) = std::env::var("LMS_FAKE_DEVICES") {
+            let value = if fake.trim_start().starts_with('{') {
+                parse_json(&fake, "LMS_FAKE_DEVICES")?
+            } else {
+                short_form_to_json(&fake)?
+            };
+            config.fake = parse_fake(&value)?;
+        }
+        Ok(config)
+    }
+
+    /// Parse a configuration document; absent keys keep the environment's values.
+    pub fn parse(json: &str) -> Result<Config> {
+        let value = parse_json(json, "configuration")?;
+        let mut config = Config::from_env()?;
+        config.apply(&value)?;
+        Ok(config)
+    }
+
+    /// Overlay a configuration document on this one.
+    pub fn apply(&mut self, value: &Value) -> Result<()> {
+        let obj = value
+            .as_object()
+            .ok_or_else(|| Error::Type("configuration: expected a JSON object".into()))?;
+        for (key, v) in obj {
+            match key.as_str() {
+                "backends" => self.backends = parse_backends(v)?,
+                "fake" => self.fake = parse_fake(v)?,
+                "permissions" => self.apply_permissions(v)?,
+                "queueSize" => {
+                    self.queue_size = uint(v, "queueSize", 1, MAX_QUEUE_SIZE as u64)? as usize
+                }
+                other => {
+                    return Err(Error::Type(format!(
+                        "configuration: unknown key \"{other}\" (known: backends, fake, permissions, queueSize)"
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_permissions(&mut self, v: &Value) -> Result<()> {
+        let obj = v.as_object().ok_or_else(|| {
+            Error::Type("permissions: expected an object like {\"camera\": \"denied\"}".into())
+        })?;
+        for (key, value) in obj {
+            let permission = match value.as_str() {
+                Some("granted") => Permission::Granted,
+                Some("denied") => Permission::Denied,
+                _ => {
+                    return Err(Error::Type(format!(
+                        "permissions.{key}: expected \"granted\" or \"denied\", got {value}"
+                    )))
+                }
+            };
+            match key.as_str() {
+                "camera" => self.camera = permission,
+                "microphone" => self.microphone = permission,
+                other => {
+                    return Err(Error::Type(format!(
+                        "permissions: unknown key \"{other}\" (known: camera, microphone)"
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_json(text: &str, what: &str) -> Result<Value> {
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(Error::Type(format!("{what}: {} bytes is larger than 1 MiB", text.len())));
+    }
+    serde_json::from_str(text).map_err(|e| Error::Type(format!("{what} is not valid JSON: {e}")))
+}
+
+fn parse_backend_list(list: &str) -> Result<Vec<String>> {
+    let names: Vec<Value> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Value::String(s.to_string()))
+        .collect();
+    parse_backends(&Value::Array(names)).map_err(|e| match e {
+        Error::Type(m) => Error::Type(format!("LMS_BACKENDS: {m}")),
+        other => other,
+    })
+}
+
+fn parse_backends(v: &Value) -> Result<Vec<String>> {
+    let list = v.as_array().ok_or_else(|| {
+        Error::Type(format!("backends: expected a list of names like [\"fake\"], got {v}"))
+    })?;
+    let mut out: Vec<String> = Vec::new();
+    for item in list {
+        let name = item.as_str().filter(|n| BACKEND_NAMES.contains(n)).ok_or_else(|| {
+            Error::Type(format!("backends: unknown backend {item} (known: fake, file, cpal, nokhwa)"))
+        })?;
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// `video=2,audio=1,pacing=none,toneHz=440` as the equivalent JSON object.
+fn short_form_to_json(text: &str) -> Result<Value> {
+    let mut map = Map::new();
+    for part in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (key, value) = part.split_once('=').ok_or_else(|| {
+            Error::Type(format!("LMS_FAKE_DEVICES: \"{part}\" is not key=value"))
+        })?;
+        let value = match value.parse::<f64>() {
+            Ok(n) => serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null),
+            Err(_) => Value::String(value.to_string()),
+        };
+        map.insert(key.trim().to_string(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+fn parse_fake(v: &Value) -> Result<FakeConfig> {
+    let obj = v.as_object().ok_or_else(|| Error::Type(format!("fake: expected an object, got {v}")))?;
+    let mut fake = FakeConfig::default();
+    let mut tone_hz = None;
+    for (key, value) in obj {
+        match key.as_str() {
+            "pacing" => {
+                fake.pacing = match value.as_str() {
+                    Some("realtime") | Some("real-time") => Pacing::RealTime,
+                    Some("none") => Pacing::None,
+                    _ => {
+                        return Err(Error::Type(format!(
+                            "fake.pacing: expected \"realtime\" or \"none\", got {value}"
+                        )))
+                    }
+                }
+            }
+            "video" => fake.video = parse_fake_list(value, "fake.video", parse_fake_video)?,
+            "audio" => fake.audio = parse_fake_list(value, "fake.audio", parse_fake_audio)?,
+            "toneHz" => tone_hz = Some(frequency(value, "fake.toneHz")?),
+            other => {
+                return Err(Error::Type(format!(
+                    "fake: unknown key \"{other}\" (known: pacing, video, audio, toneHz)"
+                )))
+            }
+        }
+    }
+    if let Some(hz) = tone_hz {
+        for mic in &mut fake.audio {
+            mic.tone_hz = hz;
+        }
+    }
+    Ok(fake)
+}
+
+/// A count (`2`: that many default devices) or a list of device objects.
+fn parse_fake_list<T: Default>(
+    v: &Value,
+    what: &str,
+    item: fn(&Value, &str, usize) -> Result<T>,
+) -> Result<Vec<T>> {
+    if let Some(list) = v.as_array() {
+        if list.len() > MAX_FAKE_DEVICES {
+            return Err(Error::Type(format!("{what}: at most {MAX_FAKE_DEVICES} devices")));
+        }
+        return list.iter().enumerate().map(|(i, d)| item(d, what, i)).collect();
+    }
+    let count = uint(v, what, 0, MAX_FAKE_DEVICES as u64)? as usize;
+    (0..count).map(|i| item(&Value::Object(Map::new()), what, i)).collect()
+}
+
+impl Default for FakeAudioConfig {
+    fn default() -> Self {
+        FakeAudioConfig { label: None, tone_hz: 440.0 }
+    }
+}
+
+fn parse_fake_video(v: &Value, what: &str, index: usize) -> Result<FakeVideoConfig> {
+    let obj = v.as_object().ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
+    let mut cam = FakeVideoConfig {
+        facing_mode: Some(if index == 0 { "user" } else { "environment" }.into()),
+        ..Default::default()
+    };
+    for (key, value) in obj {
+        let at = format!("{what}[{index}].{key}");
+        match key.as_str() {
+            "label" => cam.label = Some(string(value, &at)?),
+            "facingMode" => {
+                cam.facing_mode = if value.is_null() { None } else { Some(string(value, &at)?) }
+            }
+            "maxWidth" => cam.max_width = uint(value, &at, 1, 3840)? as u32,
+            "maxHeight" => cam.max_height = uint(value, &at, 1, 2160)? as u32,
+            "maxFrameRate" => cam.max_frame_rate = uint(value, &at, 1, 60)? as f64,
+            other => {
+                return Err(Error::Type(format!(
+                    "{what}[{index}]: unknown key \"{other}\" (known: label, facingMode, maxWidth, maxHeight, maxFrameRate)"
+                )))
+            }
+        }
+    }
+    Ok(cam)
+}
+
+fn parse_fake_audio(v: &Value, what: &str, index: usize) -> Result<FakeAudioConfig> {
+    let obj = v.as_object().ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
+    let mut mic = FakeAudioConfig::default();
+    for (key, value) in obj {
+        let at = format!("{what}[{index}].{key}");
+        match key.as_str() {
+            "label" => mic.label = Some(string(value, &at)?),
+            "toneHz" => mic.tone_hz = frequency(value, &at)?,
+            other => {
+                return Err(Error::Type(format!(
+                    "{what}[{index}]: unknown key \"{other}\" (known: label, toneHz)"
+                )))
+            }
+        }
+    }
+    Ok(mic)
+}
+
+fn uint(v: &Value, what: &str, min: u64, max: u64) -> Result<u64> {
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
+        _ => Err(Error::Type(format!("{what}: expected an integer from {min} to {max}, got {v}"))),
+    }
+}
+
+fn frequency(v: &Value, what: &str) -> Result<f64> {
+    match v.as_f64() {
+        Some(n) if n > 0.0 && n <= 20_000.0 => Ok(n),
+        _ => Err(Error::Type(format!("{what}: expected a frequency in Hz in (0, 20000], got {v}"))),
+    }
+}
+
+fn string(v: &Value, what: &str) -> Result<String> {
+    match v.as_str() {
+        Some(s) if s.len() <= 256 => Ok(s.to_string()),
+        _ => Err(Error::Type(format!("{what}: expected a string of at most 256 bytes, got {v}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_example_parses() {
+        let c = Config::parse(
+            r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 2, "audio": 1, "toneHz": 440}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.backends, vec!["fake"]);
+        assert_eq!(c.fake.pacing, Pacing::None);
+        assert_eq!(c.fake.video.len(), 2);
+        assert_eq!(c.fake.video[1].facing_mode.as_deref(), Some("environment"));
+        assert_eq!(c.fake.audio[0].tone_hz, 440.0);
+    }
+
+    #[test]
+    fn the_short_env_form_means_the_same_as_json() {
+        let v = short_form_to_json("video=3, audio=0, pacing=none, toneHz=1000").unwrap();
+        let fake = parse_fake(&v).unwrap();
+        assert_eq!((fake.video.len(), fake.audio.len(), fake.pacing), (3, 0, Pacing::None));
+    }
+
+    #[test]
+    fn bad_configuration_names_what_is_wrong() {
+        let cases = [
+            ("[]", "expected a JSON object"),
+            (r#"{"backends": ["webcam"]}"#, "unknown backend \"webcam\""),
+            (r#"{"fake": {"video": -1}}"#, "fake.video"),
+            (r#"{"fake": {"video": 1000}}"#, "fake.video"),
+            (r#"{"fake": {"toneHz": "loud"}}"#, "fake.toneHz"),
+            (r#"{"fake": {"pacing": "fast"}}"#, "fake.pacing"),
+            (r#"{"queueSize": 0}"#, "queueSize"),
+            (r#"{"permissions": {"camera": "maybe"}}"#, "permissions.camera"),
+            (r#"{"bogus": 1}"#, "unknown key \"bogus\""),
+            (r#"{"backends": "#, "not valid JSON"),
+        ];
+        for (json, needle) in cases {
+            let err = Config::parse(json).expect_err(json);
+            assert_eq!(err.name(), "TypeError", "{json}");
+            assert!(err.message().contains(needle), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_configuration_is_an_error_not_a_crash() {
+        let json = "[".repeat(100_000);
+        assert_eq!(Config::parse(&json).unwrap_err().name(), "TypeError");
+    }
+}

@@ -1,0 +1,21 @@
+//! The constraints engine of the Media Capture and Streams specification.
+//!
+//! - [`parse`]: the JSON form of `MediaStreamConstraints` / `MediaTrackConstraints` into typed
+//!   constraint sets (`TypeError` on malformed input).
+//! - [`select`]: SelectSettings with its fitness distance, over candidate settings given as
+//!   spaces (intervals for continuous ranges); `OverconstrainedError` names the constraint
+//!   that cannot be met.
+
+pub mod parse;
+mod report;
+pub mod select;
+mod size;
+
+#[cfg(test)]
+mod tests;
+
+pub use parse::{
+    BoolConstraint, Constraint, ConstraintSet, MediaStreamConstraints, NumConstraint,
+    StrConstraint, TrackConstraints, MAX_CONSTRAINTS_LEN,
+};
+pub use select::{fitness_distance, select_settings, Chosen, Interval, Space, DOUBLE_TOLERANCE};

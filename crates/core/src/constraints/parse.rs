@@ -1,0 +1,445 @@
+//! `MediaStreamConstraints` JSON into typed constraints.
+//!
+//! The JSON form is the specification's dictionary, the same in every language:
+//! `{"audio": true, "video": {"width": {"ideal": 1280}, "advanced": [{"frameRate": 60}]}}`.
+//! Values are checked as WebIDL would convert them, but strictly: a value of the wrong type is a
+//! `TypeError` naming the property, never a silent conversion.
+
+use serde_json::{Map, Number, Value};
+
+use crate::error::{Error, Result};
+use crate::kind::MediaKind;
+use crate::property::{Prop, PropType};
+
+/// The longest constraints text accepted by [`MediaStreamConstraints::parse`] (1 MiB).
+pub const MAX_CONSTRAINTS_LEN: usize = 1 << 20;
+
+/// The largest `unsigned long` (WebIDL), the upper bound of `width`, `sampleRate`, ...
+const ULONG_MAX: f64 = 4_294_967_295.0;
+
+/// The argument of `getUserMedia()`: what to capture, one entry per kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaStreamConstraints {
+    /// The microphone request; `None` when audio is absent or `false`.
+    pub audio: Option<TrackConstraints>,
+    /// The camera request; `None` when video is absent or `false`.
+    pub video: Option<TrackConstraints>,
+}
+
+impl MediaStreamConstraints {
+    /// Parses the JSON text form. Text over [`MAX_CONSTRAINTS_LEN`] bytes, invalid JSON (or
+    /// nesting deeper than the JSON parser's recursion limit) and everything
+    /// [`MediaStreamConstraints::from_value`] rejects are `TypeError`s.
+    pub fn parse(json: &str) -> Result<Self> {
+        if json.len() > MAX_CONSTRAINTS_LEN {
+            return Err(Error::Type(format!(
+                "constraints are {} bytes long; the limit is {MAX_CONSTRAINTS_LEN} bytes (1 MiB)",
+                json.len()
+            )));
+        }
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::Type(format!("constraints are not valid JSON: {e}")))?;
+        Self::from_value(&value)
+    }
+
+    /// Converts a JSON value: an object whose `audio` and `video` members are each absent,
+    /// `false`, `true` or an object of track constraints, at least one of them requested.
+    /// Other members are ignored.
+    pub fn from_value(v: &Value) -> Result<Self> {
+        let Value::Object(members) = v else {
+            return Err(Error::Type(format!(
+                "constraints must be an object such as {{\"video\": true}}, got {}",
+                describe_type(v)
+            )));
+        };
+        let audio = kind_request(members, MediaKind::Audio)?;
+        let video = kind_request(members, MediaKind::Video)?;
+        if audio.is_none() && video.is_none() {
+            return Err(Error::Type(
+                "no media kind requested: at least one of audio and video must be true or an \
+                 object"
+                    .into(),
+            ));
+        }
+        Ok(MediaStreamConstraints { audio, video })
+    }
+}
+
+/// The `audio` or `video` member of `MediaStreamConstraints`.
+fn kind_request(members: &Map<String, Value>, kind: MediaKind) -> Result<Option<TrackConstraints>> {
+    match members.get(kind.as_str()) {
+        None | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::Bool(true)) => Ok(Some(TrackConstraints::empty(kind))),
+        Some(v @ Value::Object(_)) => TrackConstraints::from_value(v, kind)
+            .map(Some)
+            .map_err(|e| Error::Type(format!("{kind}.{}", e.message()))),
+        Some(other) => Err(Error::Type(format!(
+            "{kind}: expected true, false or an object of constraints, got {}",
+            describe_type(other)
+        ))),
+    }
+}
+
+/// The constraints of one track (`MediaTrackConstraints`): a basic set and advanced sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackConstraints {
+    /// The kind the constraints are for; properties of the other kind are dropped.
+    pub kind: MediaKind,
+    /// The basic set: bare values mean `ideal`.
+    pub basic: ConstraintSet,
+    /// The `advanced` sets in order: bare values mean `exact`; an `ideal` is kept but never
+    /// filters.
+    pub advanced: Vec<ConstraintSet>,
+    /// The JSON as given (`{}` for `true`), which `getConstraints()` returns.
+    pub raw: Value,
+}
+
+impl TrackConstraints {
+    /// Converts a `MediaTrackConstraints` object (the argument of `applyConstraints()`, or the
+    /// `audio` / `video` member of `getUserMedia()` constraints when it is an object). Anything
+    /// but an object is a `TypeError`: mapping `true` to [`TrackConstraints::empty`] is the
+    /// caller's business.
+    pub fn from_value(v: &Value, kind: MediaKind) -> Result<Self> {
+        let Value::Object(members) = v else {
+            return Err(Error::Type(format!(
+                "expected an object of constraints, got {}",
+                describe_type(v)
+            )));
+        };
+        let basic = ConstraintSet::from_members(members, kind, Bare::Ideal, "")?;
+        let advanced = match members.get("advanced") {
+            None => Vec::new(),
+            Some(Value::Array(sets)) => sets
+                .iter()
+                .enumerate()
+                .map(|(i, set)| {
+                    let path = format!("advanced[{i}].");
+                    match set {
+                        Value::Object(m) => {
+                            ConstraintSet::from_members(m, kind, Bare::Exact, &path)
+                        }
+                        other => Err(Error::Type(format!(
+                            "advanced[{i}]: expected an object of constraints, got {}",
+                            describe_type(other)
+                        ))),
+                    }
+                })
+                .collect::<Result<_>>()?,
+            Some(other) => {
+                return Err(Error::Type(format!(
+                    "advanced: expected an array of constraint sets, got {}",
+                    describe_type(other)
+                )))
+            }
+        };
+        Ok(TrackConstraints {
+            kind,
+            basic,
+            advanced,
+            raw: v.clone(),
+        })
+    }
+
+    /// No constraints at all (`video: true`): `raw` is `{}`.
+    pub fn empty(kind: MediaKind) -> Self {
+        TrackConstraints {
+            kind,
+            basic: ConstraintSet::default(),
+            advanced: Vec::new(),
+            raw: Value::Object(Map::new()),
+        }
+    }
+}
+
+/// One constraint set (`MediaTrackConstraintSet`): the constraints on properties that apply
+/// to the track's kind, in [`Prop::ALL`] order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConstraintSet {
+    entries: Vec<(Prop, Constraint)>,
+}
+
+impl ConstraintSet {
+    /// The constraint on `p`, if the set has one.
+    pub fn get(&self, p: Prop) -> Option<&Constraint> {
+        self.entries.iter().find(|(q, _)| *q == p).map(|(_, c)| c)
+    }
+
+    /// The constraints in [`Prop::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = &(Prop, Constraint)> {
+        self.entries.iter()
+    }
+
+    /// Whether the set constrains nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Reads the known members of one set object; `path` prefixes error messages.
+    fn from_members(
+        members: &Map<String, Value>,
+        kind: MediaKind,
+        bare: Bare,
+        path: &str,
+    ) -> Result<Self> {
+        let mut entries = Vec::new();
+        for prop in Prop::ALL {
+            let Some(v) = members.get(prop.name()) else {
+                continue;
+            };
+            // Checked whatever the kind, kept only where it applies (CONFORMANCE 3).
+            let constraint = Constraint::from_value(v, prop, bare, path)?;
+            if prop.applies_to(kind) {
+                entries.push((prop, constraint));
+            }
+        }
+        Ok(ConstraintSet { entries })
+    }
+}
+
+/// What a bare value (`"width": 640`) means: `ideal` in the basic set, `exact` in advanced sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bare {
+    Ideal,
+    Exact,
+}
+
+/// The constraint on one property, typed by [`Prop::prop_type`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    /// `ConstrainULong` or `ConstrainDouble`.
+    Num(NumConstraint),
+    /// `ConstrainDOMString`.
+    Str(StrConstraint),
+    /// `ConstrainBoolean`.
+    Bool(BoolConstraint),
+}
+
+/// A numeric constraint. `ULong` values are already truncated to integers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumConstraint {
+    /// Required: the value must be this.
+    pub exact: Option<f64>,
+    /// Required: the value must be at least this.
+    pub min: Option<f64>,
+    /// Required: the value must be at most this.
+    pub max: Option<f64>,
+    /// Preferred value.
+    pub ideal: Option<f64>,
+}
+
+/// A string constraint: each field is a list of acceptable values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StrConstraint {
+    /// Required: the value must be one of these.
+    pub exact: Option<Vec<String>>,
+    /// Preferred: one of these.
+    pub ideal: Option<Vec<String>>,
+}
+
+/// A boolean constraint.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoolConstraint {
+    /// Required value.
+    pub exact: Option<bool>,
+    /// Preferred value.
+    pub ideal: Option<bool>,
+}
+
+impl Constraint {
+    /// Whether the constraint has a required part (`exact`, `min` or `max`).
+    pub fn is_required(&self) -> bool {
+        match self {
+            Constraint::Num(n) => n.exact.is_some() || n.min.is_some() || n.max.is_some(),
+            Constraint::Str(s) => s.exact.is_some(),
+            Constraint::Bool(b) => b.exact.is_some(),
+        }
+    }
+
+    fn from_value(v: &Value, prop: Prop, bare: Bare, path: &str) -> Result<Self> {
+        let at = |field: &str| format!("{path}{}{field}", prop.name());
+        match prop.prop_type() {
+            ty @ (PropType::ULong | PropType::Double) => {
+                let num = |v: &Value, field: &str| number(v, ty, &at(field));
+                let c = match v {
+                    Value::Number(_) => {
+                        let n = Some(num(v, "")?);
+                        match bare {
+                            Bare::Ideal => NumConstraint {
+                                ideal: n,
+                                ..Default::default()
+                            },
+                            Bare::Exact => NumConstraint {
+                                exact: n,
+                                ..Default::default()
+                            },
+                        }
+                    }
+                    Value::Object(m) => {
+                        let field = |name: &str| {
+                            m.get(name).map(|v| num(v, &format!(".{name}"))).transpose()
+                        };
+                        NumConstraint {
+                            exact: field("exact")?,
+                            min: field("min")?,
+                            max: field("max")?,
+                            ideal: field("ideal")?,
+                        }
+                    }
+                    other => {
+                        return Err(Error::Type(format!(
+                            "{}: expected a number or an object with exact, ideal, min or max, \
+                             got {}",
+                            at(""),
+                            describe_type(other)
+                        )))
+                    }
+                };
+                Ok(Constraint::Num(c))
+            }
+            PropType::Str => {
+                let c = match v {
+                    Value::String(_) | Value::Array(_) => {
+                        let list = Some(strings(v, &at(""))?);
+                        match bare {
+                            Bare::Ideal => StrConstraint {
+                                ideal: list,
+                                exact: None,
+                            },
+                            Bare::Exact => StrConstraint {
+                                exact: list,
+                                ideal: None,
+                            },
+                        }
+                    }
+                    Value::Object(m) => {
+                        let field = |name: &str| {
+                            m.get(name)
+                                .map(|v| strings(v, &at(&format!(".{name}"))))
+                                .transpose()
+                        };
+                        StrConstraint {
+                            exact: field("exact")?,
+                            ideal: field("ideal")?,
+                        }
+                    }
+                    other => {
+                        return Err(Error::Type(format!(
+                            "{}: expected a string, an array of strings or an object with exact \
+                             or ideal, got {}",
+                            at(""),
+                            describe_type(other)
+                        )))
+                    }
+                };
+                Ok(Constraint::Str(c))
+            }
+            PropType::Bool => {
+                let c = match v {
+                    Value::Bool(b) => match bare {
+                        Bare::Ideal => BoolConstraint {
+                            ideal: Some(*b),
+                            exact: None,
+                        },
+                        Bare::Exact => BoolConstraint {
+                            exact: Some(*b),
+                            ideal: None,
+                        },
+                    },
+                    Value::Object(m) => {
+                        let field = |name: &str| {
+                            m.get(name)
+                                .map(|v| boolean(v, &at(&format!(".{name}"))))
+                                .transpose()
+                        };
+                        BoolConstraint {
+                            exact: field("exact")?,
+                            ideal: field("ideal")?,
+                        }
+                    }
+                    other => {
+                        return Err(Error::Type(format!(
+                            "{}: expected true, false or an object with exact or ideal, got {}",
+                            at(""),
+                            describe_type(other)
+                        )))
+                    }
+                };
+                Ok(Constraint::Bool(c))
+            }
+        }
+    }
+}
+
+/// A number for a `ULong` (integer 0..=4294967295, fractions truncated) or a `Double` (finite).
+fn number(v: &Value, ty: PropType, at: &str) -> Result<f64> {
+    let Value::Number(n) = v else {
+        return Err(Error::Type(format!(
+            "{at}: expected a number, got {}",
+            describe_type(v)
+        )));
+    };
+    let x = n
+        .as_f64()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| invalid(at, n, ty))?;
+    match ty {
+        PropType::ULong if (0.0..=ULONG_MAX).contains(&x) => Ok(x.trunc() + 0.0),
+        PropType::ULong => Err(invalid(at, n, ty)),
+        _ => Ok(x),
+    }
+}
+
+fn invalid(at: &str, n: &Number, ty: PropType) -> Error {
+    let expected = match ty {
+        PropType::ULong => "an integer from 0 to 4294967295",
+        _ => "a finite number",
+    };
+    Error::Type(format!(
+        "{at}: {n} is not a valid value (expected {expected})"
+    ))
+}
+
+/// A string or an array of strings, as a list.
+fn strings(v: &Value, at: &str) -> Result<Vec<String>> {
+    match v {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(Error::Type(format!(
+                    "{at}[{i}]: expected a string, got {}",
+                    describe_type(other)
+                ))),
+            })
+            .collect(),
+        other => Err(Error::Type(format!(
+            "{at}: expected a string or an array of strings, got {}",
+            describe_type(other)
+        ))),
+    }
+}
+
+fn boolean(v: &Value, at: &str) -> Result<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => Err(Error::Type(format!(
+            "{at}: expected true or false, got {}",
+            describe_type(other)
+        ))),
+    }
+}
+
+/// `"a number"`, `"an array"`, ...: the JSON type of a value, for messages (never the value
+/// itself, which may be large).
+fn describe_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,307 @@
+//! Fan-out: one captured frame to every track of a source.
+//!
+//! Tracks that want the source's own format and size get the very same
+//! buffer. Tracks that want something else get a converted frame, made once
+//! per distinct target and shared by every track with that target. Disabled
+//! tracks get a black picture / silence of their own shape (one cached buffer
+//! per shape). Frame-rate decimation is per track. Runs on the capture thread
+//! only, and never blocks: queues drop their oldest frame when full.
+
+use std::sync::Arc;
+
+use crate::audio::{AudioAdapter, AudioTarget};
+use crate::frame::{AudioBuffer, Frame, FrameData, PixelFormat, Samples, VideoBuffer};
+use crate::pool::FramePool;
+use crate::settings::{AudioSettings, NativeMode};
+use crate::sink::TrackSink;
+use crate::video::{fill_black, Converter};
+
+/// Buffers a converted target may have in flight before frames for it are skipped.
+const TARGET_POOL_SIZE: usize = 32;
+/// A target no track asked for during this many frames is forgotten.
+const TARGET_IDLE_FRAMES: u64 = 120;
+
+type VideoKey = (PixelFormat, u32, u32);
+
+struct VideoTarget {
+    key: VideoKey,
+    pool: FramePool,
+    converter: Converter,
+    black: Option<Arc<FrameData>>,
+    last_used: u64,
+}
+
+struct AudioTargetState {
+    settings: AudioSettings,
+    adapter: Option<AudioAdapter>,
+    pool: FramePool,
+    silence: Option<Arc<FrameData>>,
+    produced: Vec<Frame>,
+    sequence: u64,
+    frames_out: u64,
+    base_timestamp_us: i64,
+    last_used: u64,
+}
+
+/// Per-source fan-out state (lives behind the source's fan-out lock).
+pub(crate) struct Fanout {
+    native: NativeMode,
+    frames_seen: u64,
+    video: Vec<VideoTarget>,
+    audio: Vec<AudioTargetState>,
+    converted_now: Vec<(VideoKey, Frame)>,
+}
+
+impl Fanout {
+    pub fn new(native: NativeMode) -> Fanout {
+        Fanout { native, frames_seen: 0, video: Vec::new(), audio: Vec::new(), converted_now: Vec::new() }
+    }
+
+    /// Deliver one captured frame to `sinks`.
+    pub fn deliver(&mut self, frame: &Frame, sinks: &[Arc<TrackSink>]) {
+        self.frames_seen += 1;
+        match frame.data() {
+            FrameData::Video(v) => self.deliver_video(frame, v, sinks),
+            FrameData::Audio(a) => self.deliver_audio(frame, a, sinks),
+        }
+        let now = self.frames_seen;
+        self.video.retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
+        self.audio.retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
+    }
+
+    fn deliver_video(&mut self, frame: &Frame, src: &VideoBuffer, sinks: &[Arc<TrackSink>]) {
+        let native_rate = match self.native {
+            NativeMode::Video { frame_rate, .. } => frame_rate,
+            NativeMode::Audio { .. } => return,
+        };
+        self.converted_now.clear();
+        for sink in sinks {
+            if sink.is_ended() {
+                continue;
+            }
+            let settings = sink.settings.load();
+            let Some(s) = settings.video() else { continue };
+            if !decimation_keeps(frame.sequence(), s.frame_rate, native_rate) {
+                continue;
+            }
+            let key = (s.pixel_format, s.width, s.height);
+            let enabled = sink.enabled.load(std::sync::atomic::Ordering::Acquire);
+            let out = if !enabled {
+                self.black_frame(key, frame)
+            } else if src.is(key.0, key.1, key.2) || (key.0 == PixelFormat::Mjpeg && src.format() == PixelFormat::Mjpeg) {
+                Some(frame.clone())
+            } else {
+                self.converted_frame(key, frame, src)
+            };
+            match out {
+                Some(out) => sink.queue.push(out),
+                None => sink.queue.count_drop(),
+            }
+        }
+    }
+
+    fn target_index(&mut self, key: VideoKey) -> usize {
+        let now = self.frames_seen;
+        if let Some(i) = self.video.iter().position(|t| t.key == key) {
+            self.video[i].last_used = now;
+            return i;
+        }
+        self.video.push(VideoTarget {
+            key,
+            pool: FramePool::new(TARGET_POOL_SIZE),
+            converter: Converter::new(),
+            black: None,
+            last_used: now,
+        });
+        self.video.len() - 1
+    }
+
+    fn converted_frame(&mut self, key: VideoKey, frame: &Frame, src: &VideoBuffer) -> Option<Frame> {
+        if let Some((_, f)) = self.converted_now.iter().find(|(k, _)| *k == key) {
+            return Some(f.clone());
+        }
+        let i = self.target_index(key);
+        let target = &mut self.video[i];
+        let (slot, data) = target.pool.acquire(
+            |d| d.video().is_some_and(|v| v.is(key.0, key.1, key.2)),
+            || FrameData::Video(VideoBuffer::new(key.0, key.1, key.2).unwrap_or_else(|_| placeholder())),
+        )?;
+        let dst = data.video_mut()?;
+        if !dst.is(key.0, key.1, key.2) || target.converter.convert(src, dst).is_err() {
+            return None;
+        }
+        let out = Frame::new(target.pool.share(slot), frame.sequence(), frame.timestamp_us());
+        self.converted_now.push((key, out.clone()));
+        Some(out)
+    }
+
+    fn black_frame(&mut self, key: VideoKey, frame: &Frame) -> Option<Frame> {
+        let i = self.target_index(key);
+        let target = &mut self.video[i];
+        if target.black.is_none() {
+            let mut buf = VideoBuffer::new(key.0, key.1, key.2).ok()?;
+            fill_black(&mut buf);
+            target.black = Some(Arc::new(FrameData::Video(buf)));
+        }
+        let black = target.black.as_ref()?;
+        Some(Frame::new(Arc::clone(black), frame.sequence(), frame.timestamp_us()))
+    }
+
+    fn deliver_audio(&mut self, frame: &Frame, src: &AudioBuffer, sinks: &[Arc<TrackSink>]) {
+        let now = self.frames_seen;
+        // Produce each distinct target's chunks once.
+        for sink in sinks {
+            if sink.is_ended() {
+                continue;
+            }
+            let settings = sink.settings.load();
+            let Some(s) = settings.audio() else { continue };
+            if let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) {
+                if t.last_used == now {
+                    continue;
+                }
+                t.last_used = now;
+            } else {
+                self.audio.push(AudioTargetState::new(s.clone(), src, now));
+            }
+        }
+        for t in self.audio.iter_mut().filter(|t| t.last_used == now) {
+            t.produce(frame, src);
+        }
+        for sink in sinks {
+            if sink.is_ended() {
+                continue;
+            }
+            let settings = sink.settings.load();
+            let Some(s) = settings.audio() else { continue };
+            let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) else { continue };
+            let enabled = sink.enabled.load(std::sync::atomic::Ordering::Acquire);
+            for i in 0..t.produced.len() {
+                let out = if enabled { Some(t.produced[i].clone()) } else { t.silent(i) };
+                match out {
+                    Some(out) => sink.queue.push(out),
+                    None => sink.queue.count_drop(),
+                }
+            }
+        }
+    }
+}
+
+impl AudioTargetState {
+    fn new(settings: AudioSettings, src: &AudioBuffer, now: u64) -> AudioTargetState {
+        let identity = src.is(settings.sample_format, settings.sample_rate, settings.channels, settings.chunk_frames());
+        let adapter = if identity {
+            None
+        } else {
+            AudioAdapter::new(
+                src.sample_rate(),
+                src.channels(),
+                AudioTarget {
+                    format: settings.sample_format,
+                    sample_rate: settings.sample_rate,
+                    channels: settings.channels,
+                    chunk_frames: settings.chunk_frames(),
+                },
+            )
+            .ok()
+        };
+        AudioTargetState {
+            settings,
+            adapter,
+            pool: FramePool::new(TARGET_POOL_SIZE),
+            silence: None,
+            produced: Vec::new(),
+            sequence: 0,
+            frames_out: 0,
+            base_timestamp_us: 0,
+            last_used: now,
+        }
+    }
+
+    /// Turn one device chunk into this target's chunks (`self.produced`).
+    fn produce(&mut self, frame: &Frame, src: &AudioBuffer) {
+        self.produced.clear();
+        let s = &self.settings;
+        let Some(adapter) = self.adapter.as_mut() else {
+            if src.is(s.sample_format, s.sample_rate, s.channels, s.chunk_frames()) {
+                self.produced.push(frame.clone());
+            }
+            return;
+        };
+        if self.frames_out == 0 {
+            self.base_timestamp_us = frame.timestamp_us();
+        }
+        let rate = s.sample_rate as i64;
+        let (pool, produced) = (&mut self.pool, &mut self.produced);
+        let (sequence, frames_out, base) = (&mut self.sequence, &mut self.frames_out, self.base_timestamp_us);
+        let _ = adapter.push(src, &mut |chunk: &AudioBuffer| {
+            let acquired = pool.acquire(
+                |d| d.audio().is_some_and(|a| a.is(chunk.format(), chunk.sample_rate(), chunk.channels(), chunk.frames())),
+                || FrameData::Audio(AudioBuffer::new(chunk.format(), chunk.sample_rate(), chunk.channels(), chunk.frames())),
+            );
+            if let Some((slot, data)) = acquired {
+                if let Some(dst) = data.audio_mut() {
+                    copy_samples(chunk.samples(), dst.samples_mut());
+                }
+                let ts = base + (*frames_out as i64 * 1_000_000) / rate.max(1);
+                produced.push(Frame::new(pool.share(slot), *sequence, ts));
+            }
+            *sequence += 1;
+            *frames_out += chunk.frames() as u64;
+        });
+    }
+
+    /// Silence shaped like produced chunk `i`, with its sequence and timestamp.
+    fn silent(&mut self, i: usize) -> Option<Frame> {
+        let like = self.produced.get(i)?;
+        let a = like.audio()?;
+        let fits = self.silence.as_ref().and_then(|d| d.audio()).is_some_and(|s| {
+            s.is(a.format(), a.sample_rate(), a.channels(), a.frames())
+        });
+        if !fits {
+            let buf = AudioBuffer::new(a.format(), a.sample_rate(), a.channels(), a.frames());
+            self.silence = Some(Arc::new(FrameData::Audio(buf)));
+        }
+        let silence = self.silence.as_ref()?;
+        Some(Frame::new(Arc::clone(silence), like.sequence(), like.timestamp_us()))
+    }
+}
+
+fn copy_samples(src: &Samples, dst: &mut Samples) {
+    match (src, dst) {
+        (Samples::F32(s), Samples::F32(d)) if s.len() == d.len() => d.copy_from_slice(s),
+        (Samples::S16(s), Samples::S16(d)) if s.len() == d.len() => d.copy_from_slice(s),
+        _ => {}
+    }
+}
+
+/// A 1x1 picture standing in for one that could not be allocated (never delivered:
+/// the caller checks the shape before converting into it).
+fn placeholder() -> VideoBuffer {
+    VideoBuffer::new(PixelFormat::I420, 1, 1).expect("1x1 is a valid size")
+}
+
+/// Whether a track at `rate` fps keeps frame `sequence` of a source at `native` fps:
+/// frame 0 always, then one frame each time `sequence * rate / native` passes an integer.
+pub(crate) fn decimation_keeps(sequence: u64, rate: f64, native: f64) -> bool {
+    if rate >= native - 1e-6 || native <= 0.0 || sequence == 0 {
+        return true;
+    }
+    let ratio = rate / native;
+    (sequence as f64 * ratio).floor() > ((sequence - 1) as f64 * ratio).floor()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimation_keeps;
+
+    #[test]
+    fn decimation_keeps_the_asked_share_of_frames_evenly() {
+        let kept: Vec<u64> = (0..60).filter(|&s| decimation_keeps(s, 10.0, 30.0)).collect();
+        assert_eq!(kept.len(), 20);
+        assert!(kept.windows(2).all(|w| w[1] - w[0] == 3), "{kept:?}");
+        assert_eq!((0..300).filter(|&s| decimation_keeps(s, 7.5, 30.0)).count(), 75);
+        assert!((0..50).all(|s| decimation_keeps(s, 30.0, 30.0)));
+        assert!((0..50).all(|s| decimation_keeps(s, 60.0, 30.0)));
+    }
+}

@@ -1,0 +1,128 @@
+//! The constrainable properties we support, with their names and kinds.
+
+use crate::kind::MediaKind;
+
+/// A constrainable property (`getSupportedConstraints()` lists them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Prop {
+    DeviceId,
+    GroupId,
+    Width,
+    Height,
+    AspectRatio,
+    FrameRate,
+    FacingMode,
+    ResizeMode,
+    PixelFormat,
+    SampleRate,
+    SampleSize,
+    ChannelCount,
+    Latency,
+    EchoCancellation,
+    AutoGainControl,
+    NoiseSuppression,
+    SampleFormat,
+}
+
+/// What values a property takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropType {
+    /// `ConstrainULong`: a non-negative integer (width, height, sampleRate, ...).
+    ULong,
+    /// `ConstrainDouble`: a number (aspectRatio, frameRate, latency).
+    Double,
+    /// `ConstrainDOMString`: a string or list of strings.
+    Str,
+    /// `ConstrainBoolean`.
+    Bool,
+}
+
+impl Prop {
+    /// Every supported property, in the order used for reporting (and for naming
+    /// the first unsatisfiable constraint).
+    pub const ALL: [Prop; 17] = [
+        Prop::DeviceId,
+        Prop::GroupId,
+        Prop::Width,
+        Prop::Height,
+        Prop::AspectRatio,
+        Prop::FrameRate,
+        Prop::FacingMode,
+        Prop::ResizeMode,
+        Prop::PixelFormat,
+        Prop::SampleRate,
+        Prop::SampleSize,
+        Prop::ChannelCount,
+        Prop::Latency,
+        Prop::EchoCancellation,
+        Prop::AutoGainControl,
+        Prop::NoiseSuppression,
+        Prop::SampleFormat,
+    ];
+
+    /// The specification's (camelCase) name: `"frameRate"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prop::DeviceId => "deviceId",
+            Prop::GroupId => "groupId",
+            Prop::Width => "width",
+            Prop::Height => "height",
+            Prop::AspectRatio => "aspectRatio",
+            Prop::FrameRate => "frameRate",
+            Prop::FacingMode => "facingMode",
+            Prop::ResizeMode => "resizeMode",
+            Prop::PixelFormat => "pixelFormat",
+            Prop::SampleRate => "sampleRate",
+            Prop::SampleSize => "sampleSize",
+            Prop::ChannelCount => "channelCount",
+            Prop::Latency => "latency",
+            Prop::EchoCancellation => "echoCancellation",
+            Prop::AutoGainControl => "autoGainControl",
+            Prop::NoiseSuppression => "noiseSuppression",
+            Prop::SampleFormat => "sampleFormat",
+        }
+    }
+
+    /// The property with this name, if we support it.
+    pub fn from_name(name: &str) -> Option<Prop> {
+        Prop::ALL.iter().copied().find(|p| p.name() == name)
+    }
+
+    /// The type of its values.
+    pub fn prop_type(self) -> PropType {
+        match self {
+            Prop::DeviceId
+            | Prop::GroupId
+            | Prop::FacingMode
+            | Prop::ResizeMode
+            | Prop::PixelFormat
+            | Prop::SampleFormat => PropType::Str,
+            Prop::Width | Prop::Height | Prop::SampleRate | Prop::SampleSize | Prop::ChannelCount => {
+                PropType::ULong
+            }
+            Prop::AspectRatio | Prop::FrameRate | Prop::Latency => PropType::Double,
+            Prop::EchoCancellation | Prop::AutoGainControl | Prop::NoiseSuppression => PropType::Bool,
+        }
+    }
+
+    /// Whether the property applies to tracks of this kind (`width` does not apply to audio).
+    pub fn applies_to(self, kind: MediaKind) -> bool {
+        match self {
+            Prop::DeviceId | Prop::GroupId => true,
+            Prop::Width
+            | Prop::Height
+            | Prop::AspectRatio
+            | Prop::FrameRate
+            | Prop::FacingMode
+            | Prop::ResizeMode
+            | Prop::PixelFormat => kind == MediaKind::Video,
+            _ => kind == MediaKind::Audio,
+        }
+    }
+}
+
+impl std::fmt::Display for Prop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

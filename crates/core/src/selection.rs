@@ -1,0 +1,360 @@
+//! From devices to candidate settings and back: the spaces the constraints
+//! engine chooses among, and what a choice means for the track and the device.
+//!
+//! A device not yet open offers each native mode as it is (`resizeMode:
+//! none`) and cropped-and-scaled below it, in every pixel format we convert
+//! to; an open device (shared by another track) offers its current mode, or
+//! crop-and-scale and decimation below it. Audio is offered natively and
+//! converted (any rate 8-48 kHz, 1-2 channels, either sample format).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::constraints::{select_settings, Chosen, Interval, Space, TrackConstraints};
+use crate::device::{
+    AudioMode, Capabilities, DeviceInfo, Range, VideoMode, CONVERTED_CHANNELS, CONVERTED_SAMPLE_RATES,
+};
+use crate::error::Result;
+use crate::frame::{PixelFormat, SampleFormat};
+use crate::property::Prop;
+use crate::settings::{AudioSettings, NativeMode, ResizeMode, TrackSettings, VideoSettings};
+use crate::source::Source;
+
+/// A chosen configuration: what the track delivers and how the device must run.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Choice {
+    pub settings: TrackSettings,
+    pub native: NativeMode,
+}
+
+/// How to turn a point of a space into a [`Choice`].
+#[derive(Debug, Clone)]
+pub(crate) enum Plan {
+    /// Open (or move) the device to a mode within these bounds.
+    FreshVideo { mode: VideoMode, resize: ResizeMode, format: PixelFormat, facing: Option<String> },
+    FreshAudio { mode: AudioMode, format: SampleFormat },
+    /// Keep the device's current mode.
+    Keep { native: NativeMode, resize: ResizeMode, facing: Option<String> },
+}
+
+/// Defaults for properties the constraints leave open.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Defaults {
+    pub width: u32,
+    pub height: u32,
+    pub frame_rate: f64,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub latency: f64,
+}
+
+impl Defaults {
+    /// A device's own defaults.
+    pub fn of(caps: &Capabilities) -> Defaults {
+        let mut d = Defaults {
+            width: 640,
+            height: 480,
+            frame_rate: 30.0,
+            sample_rate: 48_000,
+            channels: 1,
+            latency: crate::device::DEFAULT_LATENCY,
+        };
+        match caps {
+            Capabilities::Video { default_width, default_height, default_frame_rate, .. } => {
+                (d.width, d.height, d.frame_rate) = (*default_width, *default_height, *default_frame_rate);
+            }
+            Capabilities::Audio { default_sample_rate, default_channels, .. } => {
+                (d.sample_rate, d.channels) = (*default_sample_rate, *default_channels);
+            }
+        }
+        d
+    }
+
+    /// Defaults that keep what a track has now (for `applyConstraints()`).
+    pub fn keeping(mut self, settings: &TrackSettings) -> Defaults {
+        match settings {
+            TrackSettings::Video(v) => (self.width, self.height, self.frame_rate) = (v.width, v.height, v.frame_rate),
+            TrackSettings::Audio(a) => {
+                (self.sample_rate, self.channels, self.latency) = (a.sample_rate, a.channels, a.latency)
+            }
+        }
+        self
+    }
+
+    /// Defaults of an open device: its current mode.
+    pub fn of_native(mut self, native: &NativeMode) -> Defaults {
+        match native {
+            NativeMode::Video { width, height, frame_rate, .. } => {
+                (self.width, self.height, self.frame_rate) = (*width, *height, *frame_rate)
+            }
+            NativeMode::Audio { sample_rate, channels, .. } => {
+                (self.sample_rate, self.channels) = (*sample_rate, *channels)
+            }
+        }
+        self
+    }
+}
+
+fn iv<T: Into<f64> + Copy>(r: Range<T>) -> Interval {
+    Interval { lo: r.min.into(), hi: r.max.into() }
+}
+
+fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
+    let mut s = Space {
+        nums: BTreeMap::new(),
+        strs: BTreeMap::new(),
+        bools: BTreeMap::new(),
+        defaults: BTreeMap::new(),
+    };
+    s.strs.insert(Prop::DeviceId, device.device_id.clone());
+    s.strs.insert(Prop::GroupId, device.group_id.clone());
+    if video {
+        s.defaults.insert(Prop::Width, d.width as f64);
+        s.defaults.insert(Prop::Height, d.height as f64);
+        s.defaults.insert(Prop::FrameRate, d.frame_rate);
+    } else {
+        s.defaults.insert(Prop::SampleRate, d.sample_rate as f64);
+        s.defaults.insert(Prop::ChannelCount, d.channels as f64);
+        s.defaults.insert(Prop::Latency, d.latency);
+        for p in [Prop::EchoCancellation, Prop::AutoGainControl, Prop::NoiseSuppression] {
+            s.bools.insert(p, false);
+        }
+    }
+    s
+}
+
+fn video_space(
+    device: &DeviceInfo,
+    d: &Defaults,
+    facing: &Option<String>,
+    (w, h, fps): (Interval, Interval, Interval),
+    resize: ResizeMode,
+    format: PixelFormat,
+) -> Space {
+    let mut s = base_space(device, d, true);
+    if let Some(f) = facing {
+        s.strs.insert(Prop::FacingMode, f.clone());
+    }
+    s.strs.insert(Prop::ResizeMode, resize.name().into());
+    s.strs.insert(Prop::PixelFormat, format.name().into());
+    s.nums.insert(Prop::Width, w);
+    s.nums.insert(Prop::Height, h);
+    s.nums.insert(Prop::FrameRate, fps);
+    s
+}
+
+/// Below a native size/rate: what crop-and-scale and decimation can deliver.
+fn scaled(w: f64, h: f64, fps: f64) -> (Interval, Interval, Interval) {
+    (
+        Interval { lo: 1.0, hi: w },
+        Interval { lo: 1.0, hi: h },
+        Interval { lo: fps.min(1.0), hi: fps },
+    )
+}
+
+fn formats_for(native: PixelFormat, resize: ResizeMode) -> Vec<PixelFormat> {
+    let mut formats: Vec<PixelFormat> = Vec::new();
+    if native == PixelFormat::Mjpeg && resize == ResizeMode::None {
+        formats.push(PixelFormat::Mjpeg);
+    }
+    formats.extend(PixelFormat::RAW);
+    formats
+}
+
+fn audio_space(
+    device: &DeviceInfo,
+    d: &Defaults,
+    latency: Range<f64>,
+    (rate, channels): (Interval, Interval),
+    format: SampleFormat,
+) -> Space {
+    let mut s = base_space(device, d, false);
+    s.nums.insert(Prop::SampleRate, rate);
+    s.nums.insert(Prop::ChannelCount, channels);
+    let bits = format.bits() as f64;
+    s.nums.insert(Prop::SampleSize, Interval { lo: bits, hi: bits });
+    s.nums.insert(Prop::Latency, iv(latency));
+    s.strs.insert(Prop::SampleFormat, format.name().into());
+    s
+}
+
+/// Spaces of a device that is not open (or that one track alone may move).
+pub(crate) fn fresh_spaces(device: &DeviceInfo, caps: &Capabilities, d: &Defaults) -> Vec<(Space, Plan)> {
+    let mut out = Vec::new();
+    match caps {
+        Capabilities::Video { modes, facing_mode, .. } => {
+            for mode in modes {
+                for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
+                    let bounds = match resize {
+                        ResizeMode::None => (iv(mode.width), iv(mode.height), iv(mode.frame_rate)),
+                        ResizeMode::CropAndScale => {
+                            scaled(mode.width.max as f64, mode.height.max as f64, mode.frame_rate.max)
+                        }
+                    };
+                    for format in formats_for(mode.format, resize) {
+                        let space = video_space(device, d, facing_mode, bounds, resize, format);
+                        let plan = Plan::FreshVideo { mode: mode.clone(), resize, format, facing: facing_mode.clone() };
+                        out.push((space, plan));
+                    }
+                }
+            }
+        }
+        Capabilities::Audio { modes, latency, .. } => {
+            let converted = (iv(CONVERTED_SAMPLE_RATES), iv(CONVERTED_CHANNELS));
+            for native_only in [true, false] {
+                for mode in modes {
+                    for format in SampleFormat::ALL {
+                        if native_only && format != mode.format {
+                            continue;
+                        }
+                        let bounds = if native_only { (iv(mode.sample_rate), iv(mode.channels)) } else { converted };
+                        let space = audio_space(device, d, *latency, bounds, format);
+                        out.push((space, Plan::FreshAudio { mode: mode.clone(), format }));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Spaces of a device already open at `native`.
+pub(crate) fn shared_spaces(
+    device: &DeviceInfo,
+    caps: &Capabilities,
+    native: &NativeMode,
+    d: &Defaults,
+) -> Vec<(Space, Plan)> {
+    let mut out = Vec::new();
+    match (native, caps) {
+        (NativeMode::Video { format, width, height, frame_rate }, Capabilities::Video { facing_mode, .. }) => {
+            let (w, h, fps) = (*width as f64, *height as f64, *frame_rate);
+            for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
+                let bounds = match resize {
+                    ResizeMode::None => (Interval { lo: w, hi: w }, Interval { lo: h, hi: h }, Interval { lo: fps, hi: fps }),
+                    ResizeMode::CropAndScale => scaled(w, h, fps),
+                };
+                for f in formats_for(*format, resize) {
+                    let space = video_space(device, d, facing_mode, bounds, resize, f);
+                    out.push((space, Plan::Keep { native: native.clone(), resize, facing: facing_mode.clone() }));
+                }
+            }
+        }
+        (NativeMode::Audio { format, sample_rate, channels, .. }, Capabilities::Audio { latency, .. }) => {
+            let exact = (
+                Interval { lo: *sample_rate as f64, hi: *sample_rate as f64 },
+                Interval { lo: *channels as f64, hi: *channels as f64 },
+            );
+            let converted = (iv(CONVERTED_SAMPLE_RATES), iv(CONVERTED_CHANNELS));
+            out.push((audio_space(device, d, *latency, exact, *format), keep(native)));
+            for f in SampleFormat::ALL {
+                out.push((audio_space(device, d, *latency, converted, f), keep(native)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn keep(native: &NativeMode) -> Plan {
+    Plan::Keep { native: native.clone(), resize: ResizeMode::None, facing: None }
+}
+
+fn num(c: &Chosen, p: Prop, fallback: f64) -> f64 {
+    c.nums.get(&p).copied().unwrap_or(fallback)
+}
+
+fn clamp_u32(v: f64, r: Range<u32>) -> u32 {
+    (v.round() as i64).clamp(r.min as i64, r.max as i64) as u32
+}
+
+/// What a chosen point of a space means.
+pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
+    let sample_format = c
+        .strs
+        .get(&Prop::SampleFormat)
+        .and_then(|s| SampleFormat::from_name(s))
+        .unwrap_or(SampleFormat::F32);
+    match plan {
+        Plan::FreshVideo { mode, resize, format, facing } => {
+            let (w, h, fps) = (num(c, Prop::Width, 640.0), num(c, Prop::Height, 480.0), num(c, Prop::FrameRate, 30.0));
+            let native = NativeMode::Video {
+                format: mode.format,
+                width: clamp_u32(w, mode.width),
+                height: clamp_u32(h, mode.height),
+                frame_rate: fps.clamp(mode.frame_rate.min, mode.frame_rate.max),
+            };
+            Choice { settings: video_settings(c, *format, *resize, facing), native }
+        }
+        Plan::FreshAudio { mode, format } => {
+            let rate = num(c, Prop::SampleRate, 48_000.0);
+            let channels = num(c, Prop::ChannelCount, 1.0);
+            let settings = audio_settings(c, *format);
+            let native_rate = clamp_u32(rate, mode.sample_rate);
+            let native = NativeMode::Audio {
+                format: mode.format,
+                sample_rate: native_rate,
+                channels: (channels.round() as i64).clamp(mode.channels.min as i64, mode.channels.max as i64) as u16,
+                chunk_frames: crate::audio::chunk_frames_for(native_rate, settings.latency),
+            };
+            Choice { settings: TrackSettings::Audio(settings), native }
+        }
+        Plan::Keep { native, resize, facing } => {
+            let settings = match native {
+                NativeMode::Video { .. } => {
+                    let format = c
+                        .strs
+                        .get(&Prop::PixelFormat)
+                        .and_then(|s| PixelFormat::from_name(s))
+                        .unwrap_or(PixelFormat::I420);
+                    video_settings(c, format, *resize, facing)
+                }
+                NativeMode::Audio { .. } => TrackSettings::Audio(audio_settings(c, sample_format)),
+            };
+            Choice { settings, native: native.clone() }
+        }
+    }
+}
+
+fn video_settings(c: &Chosen, format: PixelFormat, resize: ResizeMode, facing: &Option<String>) -> TrackSettings {
+    TrackSettings::Video(VideoSettings {
+        width: num(c, Prop::Width, 640.0).round().max(1.0) as u32,
+        height: num(c, Prop::Height, 480.0).round().max(1.0) as u32,
+        frame_rate: num(c, Prop::FrameRate, 30.0),
+        pixel_format: format,
+        resize_mode: resize,
+        facing_mode: facing.clone(),
+    })
+}
+
+fn audio_settings(c: &Chosen, format: SampleFormat) -> AudioSettings {
+    AudioSettings {
+        sample_rate: num(c, Prop::SampleRate, 48_000.0).round().max(1.0) as u32,
+        channels: num(c, Prop::ChannelCount, 1.0).round().max(1.0) as u16,
+        sample_format: format,
+        latency: num(c, Prop::Latency, crate::device::DEFAULT_LATENCY),
+    }
+}
+
+/// Choose among `candidates` (spaces with their plans, best-preferred first).
+pub(crate) fn choose(candidates: &[(Space, Plan)], constraints: &TrackConstraints) -> Result<(usize, Choice)> {
+    let spaces: Vec<Space> = candidates.iter().map(|(s, _)| s.clone()).collect();
+    let (index, chosen) = select_settings(&spaces, constraints)?;
+    Ok((index, to_choice(&candidates[index].1, &chosen)))
+}
+
+/// New settings for a track on `source` (`applyConstraints()`); a track alone
+/// on its device may also move the device to another mode.
+pub(crate) fn choose_for_source(
+    source: &Arc<Source>,
+    constraints: &TrackConstraints,
+    current: &TrackSettings,
+    alone: bool,
+) -> Result<Choice> {
+    let d = Defaults::of(&source.capabilities).keeping(current);
+    let mut candidates = shared_spaces(&source.device, &source.capabilities, &source.native(), &d);
+    if alone {
+        candidates.extend(fresh_spaces(&source.device, &source.capabilities, &d));
+    }
+    choose(&candidates, constraints).map(|(_, c)| c)
+}

@@ -1,0 +1,74 @@
+//! A wake-up signal that costs nothing when nobody waits.
+//!
+//! A producer calls [`Signal::notify`] after publishing (a frame, free room);
+//! it only takes the lock when a waiter registered. A waiter registers, checks
+//! its condition again, and only then sleeps, so no wake-up is lost.
+
+use std::sync::atomic::{fence, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Default)]
+pub struct Signal {
+    waiters: AtomicUsize,
+    generation: Mutex<u64>,
+    cv: Condvar,
+}
+
+impl Signal {
+    pub fn new() -> Signal {
+        Signal::default()
+    }
+
+    /// Wake every waiter, if any. Call after making the condition true.
+    pub fn notify(&self) {
+        fence(Ordering::SeqCst);
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            let mut g = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+            *g = g.wrapping_add(1);
+            self.cv.notify_all();
+        }
+    }
+
+    /// Wait until `ready()` is true or `deadline` passes (`None`: no deadline).
+    /// Returns whether `ready()` became true.
+    pub fn wait_until(&self, deadline: Option<Instant>, mut ready: impl FnMut() -> bool) -> bool {
+        if ready() {
+            return true;
+        }
+        let mut g = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let result = loop {
+            fence(Ordering::SeqCst);
+            if ready() {
+                break true;
+            }
+            let seen = *g;
+            match deadline {
+                None => {
+                    while *g == seen {
+                        g = self.cv.wait(g).unwrap_or_else(PoisonError::into_inner);
+                    }
+                }
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break ready();
+                    }
+                    g = self
+                        .cv
+                        .wait_timeout(g, deadline - now)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+            }
+        };
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
+    /// Wait at most `timeout` for `ready()`.
+    pub fn wait_for(&self, timeout: Duration, ready: impl FnMut() -> bool) -> bool {
+        self.wait_until(Instant::now().checked_add(timeout), ready)
+    }
+}

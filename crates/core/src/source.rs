@@ -1,0 +1,276 @@
+//! Sources: opened devices, shared by every track that uses them.
+//!
+//! A source is opened for its first track and closed (its driver released)
+//! exactly when its last track stops or ends - or at once when the device
+//! ends by itself. Drivers deliver frames to the source through a
+//! [`SourceSink`] from their own thread; the source fans them out.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+
+use crate::backend::{Backend, Driver};
+use crate::device::{Capabilities, DeviceInfo};
+use crate::error::{Error, Result};
+use crate::fanout::Fanout;
+use crate::frame::Frame;
+use crate::settings::NativeMode;
+use crate::signal::Signal;
+use crate::sink::TrackSink;
+
+/// An opened device.
+pub(crate) struct Source {
+    pub device: DeviceInfo,
+    pub capabilities: Capabilities,
+    backend: Arc<dyn Backend>,
+    native: Mutex<NativeMode>,
+    sinks: ArcSwap<Vec<Arc<TrackSink>>>,
+    /// Serialises attach / detach / end / reconfigure (never taken by the capture thread).
+    lifecycle: Mutex<Lifecycle>,
+    fanout: Mutex<Fanout>,
+    room: Arc<Signal>,
+    ended: AtomicBool,
+    muted: AtomicBool,
+    frames_captured: AtomicU64,
+}
+
+struct Lifecycle {
+    driver: Option<Box<dyn Driver>>,
+    closed: bool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Source {
+    /// Open `device` at `mode` through `backend`.
+    pub fn open(
+        backend: Arc<dyn Backend>,
+        device: DeviceInfo,
+        capabilities: Capabilities,
+        mode: NativeMode,
+    ) -> Result<Arc<Source>> {
+        let source = Arc::new(Source {
+            device,
+            capabilities,
+            backend,
+            native: Mutex::new(mode.clone()),
+            sinks: ArcSwap::from_pointee(Vec::new()),
+            lifecycle: Mutex::new(Lifecycle { driver: None, closed: false }),
+            fanout: Mutex::new(Fanout::new(mode.clone())),
+            room: Arc::new(Signal::new()),
+            ended: AtomicBool::new(false),
+            muted: AtomicBool::new(false),
+            frames_captured: AtomicU64::new(0),
+        });
+        let sink = SourceSink { source: Arc::downgrade(&source) };
+        let driver = source.backend.open(&source.device.device_id, &mode, sink)?;
+        lock(&source.lifecycle).driver = Some(driver);
+        Ok(source)
+    }
+
+    /// How the device runs now.
+    pub fn native(&self) -> NativeMode {
+        lock(&self.native).clone()
+    }
+
+    /// The signal queues raise when a consumer frees room (for unpaced capture).
+    pub fn room(&self) -> Arc<Signal> {
+        Arc::clone(&self.room)
+    }
+
+    /// Whether new tracks can still attach.
+    pub fn is_usable(&self) -> bool {
+        !lock(&self.lifecycle).closed && !self.ended.load(Ordering::Acquire)
+    }
+
+    pub fn is_muted(&self) -> bool {
+        self.muted.load(Ordering::Acquire)
+    }
+
+    /// Add a track. Fails if the source closed or ended meanwhile.
+    pub fn attach(&self, sink: Arc<TrackSink>) -> Result<()> {
+        let life = lock(&self.lifecycle);
+        if life.closed || self.ended.load(Ordering::Acquire) {
+            return Err(Error::InvalidState(format!("device {} is no longer open", self.device.device_id)));
+        }
+        sink.muted.store(self.is_muted(), Ordering::Release);
+        let mut list = Vec::clone(&self.sinks.load());
+        list.push(sink);
+        self.sinks.store(Arc::new(list));
+        drop(life);
+        self.room.notify();
+        Ok(())
+    }
+
+    /// Remove a track; closing the device if it was the last one.
+    pub fn detach(&self, sink: &Arc<TrackSink>) {
+        let mut life = lock(&self.lifecycle);
+        let list: Vec<Arc<TrackSink>> =
+            self.sinks.load().iter().filter(|s| !Arc::ptr_eq(s, sink)).cloned().collect();
+        let last = list.is_empty();
+        self.sinks.store(Arc::new(list));
+        let driver = if last && !life.closed {
+            life.closed = true;
+            life.driver.take()
+        } else {
+            None
+        };
+        drop(life);
+        if let Some(mut driver) = driver {
+            driver.close();
+        }
+    }
+
+    /// Number of tracks attached.
+    pub fn track_count(&self) -> usize {
+        self.sinks.load().len()
+    }
+
+    /// Restart the device at another mode (a track alone on it asked for more than it gives).
+    pub fn reconfigure(self: &Arc<Self>, mode: NativeMode) -> Result<()> {
+        let mut life = lock(&self.lifecycle);
+        if life.closed || self.ended.load(Ordering::Acquire) {
+            return Err(Error::InvalidState(format!("device {} is no longer open", self.device.device_id)));
+        }
+        let old = self.native();
+        if old == mode {
+            return Ok(());
+        }
+        if let Some(mut driver) = life.driver.take() {
+            driver.close();
+        }
+        *lock(&self.fanout) = Fanout::new(mode.clone());
+        *lock(&self.native) = mode.clone();
+        let sink = SourceSink { source: Arc::downgrade(self) };
+        match self.backend.open(&self.device.device_id, &mode, sink.clone()) {
+            Ok(driver) => {
+                life.driver = Some(driver);
+                Ok(())
+            }
+            Err(e) => {
+                // Go back to what worked; if even that fails the device is lost.
+                *lock(&self.fanout) = Fanout::new(old.clone());
+                *lock(&self.native) = old.clone();
+                match self.backend.open(&self.device.device_id, &old, sink) {
+                    Ok(driver) => life.driver = Some(driver),
+                    Err(again) => {
+                        drop(life);
+                        self.end(&format!("device failed to reopen: {again}"));
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The device ended by itself: end every track once and release the device.
+    pub fn end(&self, detail: &str) {
+        if self.ended.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let mut life = lock(&self.lifecycle);
+        life.closed = true;
+        let driver = life.driver.take();
+        let sinks = self.sinks.swap(Arc::new(Vec::new()));
+        drop(life);
+        for sink in sinks.iter() {
+            sink.end_by_source(detail);
+        }
+        if let Some(mut driver) = driver {
+            driver.close();
+        }
+        self.room.notify();
+    }
+
+    fn set_muted(&self, muted: bool, detail: &str) {
+        self.muted.store(muted, Ordering::Release);
+        for sink in self.sinks.load().iter() {
+            sink.set_muted(muted, detail);
+        }
+    }
+
+    fn deliver(&self, frame: Frame) {
+        self.frames_captured.fetch_add(1, Ordering::Relaxed);
+        let sinks = self.sinks.load();
+        if sinks.is_empty() {
+            return;
+        }
+        lock(&self.fanout).deliver(&frame, &sinks);
+    }
+
+    fn any_room(&self) -> bool {
+        self.sinks.load().iter().any(|s| !s.is_ended() && s.queue.has_room())
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        let life = self.lifecycle.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(mut driver) = life.driver.take() {
+            driver.close();
+        }
+    }
+}
+
+/// What a driver delivers into. Cheap to clone; holds the source weakly, so a
+/// driver never keeps its source alive.
+#[derive(Clone)]
+pub struct SourceSink {
+    source: Weak<Source>,
+}
+
+impl SourceSink {
+    /// Hand a captured frame to every track. Never blocks. Returns false when
+    /// the source is gone or ended: the driver should stop capturing.
+    pub fn deliver(&self, frame: Frame) -> bool {
+        match self.source.upgrade() {
+            Some(s) if !s.ended.load(Ordering::Acquire) => {
+                s.deliver(frame);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The device ended by itself (unplugged, end of file, driver error): the
+    /// tracks end and fire `ended` once, with `detail` saying why.
+    pub fn end(&self, detail: &str) {
+        if let Some(s) = self.source.upgrade() {
+            s.end(detail);
+        }
+    }
+
+    /// The device stopped (or resumed) delivering for a while: `mute` / `unmute`.
+    pub fn set_muted(&self, muted: bool, detail: &str) {
+        if let Some(s) = self.source.upgrade() {
+            s.set_muted(muted, detail);
+        }
+    }
+
+    /// For unpaced capture: wait until some track has room for a frame, so the
+    /// source runs as fast as its fastest consumer. Returns false if `stopped()`
+    /// became true or the source is gone.
+    pub fn wait_for_room(&self, deadline: Option<Instant>, stopped: &dyn Fn() -> bool) -> bool {
+        let Some(source) = self.source.upgrade() else { return false };
+        let room = source.room();
+        drop(source);
+        let mut has_room = false;
+        room.wait_until(deadline, || {
+            if stopped() {
+                return true;
+            }
+            has_room = self.source.upgrade().is_some_and(|s| s.any_room());
+            has_room
+        });
+        has_room && !stopped()
+    }
+
+    /// The signal to wake [`SourceSink::wait_for_room`] with when stopping.
+    pub fn room_signal(&self) -> Option<Arc<Signal>> {
+        self.source.upgrade().map(|s| s.room())
+    }
+}

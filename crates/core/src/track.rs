@@ -1,0 +1,327 @@
+//! `MediaStreamTrack`.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::constraints::TrackConstraints;
+use crate::device::{Capabilities, DeviceInfo};
+use crate::error::{Error, Result};
+use crate::events::{EventInfo, ListenerId, TrackEvent};
+use crate::frame::Frame;
+use crate::kind::MediaKind;
+use crate::queue::TrackStats;
+use crate::selection;
+use crate::settings::TrackSettings;
+use crate::sink::TrackSink;
+use crate::source::Source;
+
+/// `readyState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadyState {
+    Live,
+    Ended,
+}
+
+impl ReadyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadyState::Live => "live",
+            ReadyState::Ended => "ended",
+        }
+    }
+}
+
+/// A push-delivery callback. It runs on the track's own delivery thread
+/// (`lms-track`), one frame at a time in order; the frame stays valid after
+/// the call if the callback keeps a clone. It must not block for long: frames
+/// that arrive meanwhile wait in the track's queue, and the oldest are dropped
+/// (and counted) when it is full. It may call any library function, including
+/// stopping its own track.
+pub type FrameCallback = Arc<dyn Fn(&Frame) + Send + Sync>;
+
+/// A track: one kind of media from one source. Cloning the Rust handle gives
+/// the same track; [`MediaStreamTrack::clone_track`] is the specification's `clone()`.
+/// When the last handle of a live track is dropped the track stops, and the
+/// device is released if no other track uses it.
+#[derive(Clone)]
+pub struct MediaStreamTrack {
+    inner: Arc<TrackInner>,
+}
+
+struct TrackInner {
+    sink: Arc<TrackSink>,
+    label: String,
+    device: DeviceInfo,
+    capabilities: Capabilities,
+    source: Mutex<Option<Arc<Source>>>,
+    constraints: Mutex<Value>,
+    delivery: Mutex<Option<Delivery>>,
+}
+
+struct Delivery {
+    cancelled: Arc<AtomicBool>,
+    handle: JoinHandle<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl std::fmt::Debug for MediaStreamTrack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaStreamTrack")
+            .field("id", &self.id())
+            .field("kind", &self.kind())
+            .field("label", &self.label())
+            .field("readyState", &self.ready_state())
+            .finish()
+    }
+}
+
+impl MediaStreamTrack {
+    /// A live track on `source`, attached to it.
+    pub(crate) fn attach(
+        source: &Arc<Source>,
+        settings: TrackSettings,
+        constraints: Value,
+        queue_size: usize,
+    ) -> Result<MediaStreamTrack> {
+        let sink = Arc::new(TrackSink::new(new_id(), settings, queue_size, source.room()));
+        source.attach(Arc::clone(&sink))?;
+        Ok(MediaStreamTrack {
+            inner: Arc::new(TrackInner {
+                sink,
+                label: source.device.label.clone(),
+                device: source.device.clone(),
+                capabilities: source.capabilities.clone(),
+                source: Mutex::new(Some(Arc::clone(source))),
+                constraints: Mutex::new(constraints),
+                delivery: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// A 36-character UUID, distinct for every track.
+    pub fn id(&self) -> &str {
+        &self.inner.sink.id
+    }
+    pub fn kind(&self) -> MediaKind {
+        self.inner.sink.kind
+    }
+    pub fn label(&self) -> &str {
+        &self.inner.label
+    }
+    /// The device this track captures from.
+    pub fn device(&self) -> &DeviceInfo {
+        &self.inner.device
+    }
+    pub fn enabled(&self) -> bool {
+        self.inner.sink.enabled.load(Ordering::Acquire)
+    }
+    /// A disabled track keeps delivering frames, but black pictures and silent audio.
+    /// Allowed on an ended track, where it changes nothing else.
+    pub fn set_enabled(&self, enabled: bool) {
+        self.inner.sink.enabled.store(enabled, Ordering::Release);
+    }
+    /// Whether the source cannot deliver for now (no frames arrive while muted).
+    pub fn muted(&self) -> bool {
+        self.inner.sink.muted.load(Ordering::Acquire)
+    }
+    pub fn ready_state(&self) -> ReadyState {
+        if self.inner.sink.is_ended() {
+            ReadyState::Ended
+        } else {
+            ReadyState::Live
+        }
+    }
+
+    /// Whether two handles are the same track.
+    pub fn same_track(&self, other: &MediaStreamTrack) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// `stop()`: `readyState` becomes `ended` at once, no `ended` event fires,
+    /// queued frames are discarded, and the device is released if no other
+    /// track uses it. Calling it again does nothing.
+    pub fn stop(&self) {
+        self.inner.stop();
+    }
+
+    /// `clone()`: a new track (new id) on the same source with the same settings,
+    /// constraints and `enabled`; a clone of an ended track is ended.
+    pub fn clone_track(&self) -> MediaStreamTrack {
+        let sink = &self.inner.sink;
+        let settings = TrackSettings::clone(&sink.settings.load());
+        let constraints = self.get_constraints();
+        let source = lock(&self.inner.source).clone();
+        let queue_size = sink.queue.capacity();
+        let live = source.as_ref().filter(|_| !sink.is_ended()).and_then(|s| {
+            MediaStreamTrack::attach(s, settings.clone(), constraints.clone(), queue_size).ok()
+        });
+        let clone = live.unwrap_or_else(|| {
+            let room = source.as_ref().map(|s| s.room()).unwrap_or_default();
+            let ended = Arc::new(TrackSink::new(new_id(), settings, queue_size, room));
+            ended.ended.store(true, Ordering::Release);
+            ended.queue.close(true);
+            MediaStreamTrack {
+                inner: Arc::new(TrackInner {
+                    sink: ended,
+                    label: self.inner.label.clone(),
+                    device: self.inner.device.clone(),
+                    capabilities: self.inner.capabilities.clone(),
+                    source: Mutex::new(None),
+                    constraints: Mutex::new(constraints),
+                    delivery: Mutex::new(None),
+                }),
+            }
+        });
+        clone.set_enabled(self.enabled());
+        clone.inner.sink.muted.store(self.muted(), Ordering::Release);
+        clone
+    }
+
+    /// `getSettings()`: what the track delivers now.
+    pub fn get_settings(&self) -> TrackSettings {
+        TrackSettings::clone(&self.inner.sink.settings.load())
+    }
+    /// `getSettings()` as the specification's JSON dictionary.
+    pub fn settings_json(&self) -> Value {
+        self.get_settings().to_json(&self.inner.device)
+    }
+    /// `getCapabilities()` as JSON.
+    pub fn get_capabilities(&self) -> Value {
+        self.inner.capabilities.to_json(&self.inner.device)
+    }
+    /// `getConstraints()`: the constraints of the last successful open or `applyConstraints()`.
+    pub fn get_constraints(&self) -> Value {
+        lock(&self.inner.constraints).clone()
+    }
+
+    /// `applyConstraints()`. An impossible required value fails with
+    /// `OverconstrainedError` naming it and changes nothing; an impossible
+    /// ideal is accepted. On an ended track it succeeds and changes nothing.
+    pub fn apply_constraints(&self, constraints: &Value) -> Result<()> {
+        let parsed = match constraints {
+            Value::Bool(true) | Value::Null => TrackConstraints::empty(self.kind()),
+            other => TrackConstraints::from_value(other, self.kind())?,
+        };
+        let Some(source) = lock(&self.inner.source).clone() else { return Ok(()) };
+        if self.inner.sink.is_ended() {
+            return Ok(());
+        }
+        // Alone on its device, a track may move the device to another mode;
+        // sharing it, a track gets what crop-and-scale and decimation make of it.
+        let alone = source.track_count() <= 1;
+        let current = self.get_settings();
+        let choice = selection::choose_for_source(&source, &parsed, &current, alone)?;
+        if choice.native != source.native() {
+            source.reconfigure(choice.native.clone())?;
+        }
+        self.inner.sink.settings.store(Arc::new(choice.settings));
+        *lock(&self.inner.constraints) = parsed.raw;
+        Ok(())
+    }
+
+    /// The next frame, waiting up to `timeout` (`None`: until one comes).
+    /// `TimeoutError` when none came; `EndedError` once the track has ended
+    /// and its queue is empty (a stopped track discards its queue).
+    pub fn read(&self, timeout: Option<Duration>) -> Result<Frame> {
+        self.inner.sink.queue.pop(timeout)
+    }
+    /// The next frame if one is queued.
+    pub fn try_read(&self) -> Option<Frame> {
+        self.inner.sink.queue.try_pop()
+    }
+    /// Frames delivered and dropped so far.
+    pub fn stats(&self) -> TrackStats {
+        self.inner.sink.queue.stats()
+    }
+
+    /// Deliver frames to `callback` (see [`FrameCallback`] for the thread it
+    /// runs on) instead of the queue readers; `None` stops push delivery.
+    /// May be called from inside the callback.
+    pub fn set_frame_callback(&self, callback: Option<FrameCallback>) -> Result<()> {
+        let old = lock(&self.inner.delivery).take();
+        if let Some(old) = old {
+            old.cancel();
+        }
+        let Some(callback) = callback else { return Ok(()) };
+        if self.inner.sink.is_ended() {
+            return Ok(());
+        }
+        let sink = Arc::clone(&self.inner.sink);
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancelled);
+        let handle = std::thread::Builder::new()
+            .name("lms-track".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Acquire) {
+                    match sink.queue.pop(Some(Duration::from_millis(50))) {
+                        Ok(frame) => {
+                            let _ = catch_unwind(AssertUnwindSafe(|| callback(&frame)));
+                        }
+                        Err(Error::Timeout(_)) => continue,
+                        Err(_) => break,
+                    }
+                }
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the delivery thread: {e}")))?;
+        *lock(&self.inner.delivery) = Some(Delivery { cancelled, handle });
+        Ok(())
+    }
+
+    /// Listen for `ended`, `mute` or `unmute`. Listeners run on the library's
+    /// event thread (see [`crate::events`]).
+    pub fn add_event_listener(
+        &self,
+        event: TrackEvent,
+        listener: impl Fn(&EventInfo) + Send + Sync + 'static,
+    ) -> ListenerId {
+        self.inner.sink.listeners.add(event.name(), Arc::new(listener))
+    }
+    /// Remove a listener; false if it was not registered on this track.
+    pub fn remove_event_listener(&self, id: ListenerId) -> bool {
+        self.inner.sink.listeners.remove(id)
+    }
+}
+
+impl TrackInner {
+    fn stop(&self) {
+        if !self.sink.ended.swap(true, Ordering::AcqRel) {
+            self.sink.queue.close(true);
+        }
+        let source = lock(&self.source).take();
+        if let Some(source) = source {
+            source.detach(&self.sink);
+        }
+        let delivery = lock(&self.delivery).take();
+        if let Some(d) = delivery {
+            d.cancel();
+        }
+    }
+}
+
+impl Drop for TrackInner {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Delivery {
+    /// Stop the delivery thread; waits for it unless called from it.
+    fn cancel(self) {
+        self.cancelled.store(true, Ordering::Release);
+        if self.handle.thread().id() != std::thread::current().id() {
+            let _ = self.handle.join();
+        }
+    }
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

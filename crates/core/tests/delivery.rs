@@ -1,0 +1,259 @@
+//! Frame delivery: order, identity, drops, per-track adaptation, release, events.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{eventually, realtime, unpaced, Counter, SECOND};
+use lms_core::video::decode_sequence;
+use lms_core::{PixelFormat, ReadyState, TrackEvent};
+use serde_json::json;
+
+#[test]
+fn sequence_numbers_arrive_in_order_none_repeated_and_match_the_picture() {
+    let md = unpaced();
+    let t = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let mut last = None;
+    for _ in 0..300 {
+        let f = t.read(SECOND).unwrap();
+        let painted = decode_sequence(f.video().unwrap()).expect("the picture carries its sequence number");
+        assert_eq!(painted, f.sequence() & 0xFFFF_FFFF, "the picture is the frame it claims to be");
+        if let Some(prev) = last {
+            assert_eq!(f.sequence(), prev + 1, "a single reader of an unpaced source loses nothing");
+        }
+        last = Some(f.sequence());
+    }
+    assert_eq!(t.stats().frames_dropped, 0);
+}
+
+#[test]
+fn a_slow_consumer_drops_its_own_frames_without_slowing_another_track_or_the_source() {
+    let md = unpaced();
+    let fast = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let slow = fast.clone_track();
+    let first = fast.read(SECOND).unwrap().sequence();
+    let mut expected = first + 1;
+    for _ in 0..500 {
+        let f = fast.read(SECOND).unwrap();
+        assert_eq!(f.sequence(), expected, "the fast track gets every frame");
+        expected += 1;
+    }
+    let stats = slow.stats();
+    assert_eq!(stats.frames_delivered, 0);
+    assert!(stats.frames_dropped >= 490, "the slow track's drops are counted: {stats:?}");
+    // What the slow track holds now is the newest frames, not the oldest.
+    let newest = slow.read(SECOND).unwrap().sequence();
+    assert!(newest + 10 > expected, "slow track kept recent frames: {newest} vs {expected}");
+}
+
+#[test]
+fn frames_of_one_picture_share_one_buffer_across_tracks() {
+    let md = unpaced();
+    let a = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let b = a.clone_track();
+    let fa = a.read(SECOND).unwrap();
+    let fb = loop {
+        let f = b.read(SECOND).unwrap();
+        if f.sequence() >= fa.sequence() {
+            break f;
+        }
+    };
+    if fb.sequence() == fa.sequence() {
+        assert!(fa.shares_buffer_with(&fb), "one capture, one buffer, two tracks");
+    }
+    let c = md.get_user_media_json(r#"{"video": {"deviceId": {"exact": "fake:video:0"}, "pixelFormat": "RGB24"}}"#).unwrap().get_tracks()[0].clone();
+    let f = c.read(SECOND).unwrap();
+    assert_eq!(f.video().unwrap().format(), PixelFormat::Rgb24);
+    assert_eq!(decode_sequence(f.video().unwrap()), Some(f.sequence() & 0xFFFF_FFFF));
+}
+
+#[test]
+fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
+    let md = realtime();
+    let full = md.get_user_media_json(r#"{"video": {"width": 640, "height": 480, "frameRate": 30}}"#).unwrap().get_tracks()[0].clone();
+    let cfg = |fmt: &str| json!({"video": {"deviceId": {"exact": "fake:video:0"}, "width": {"exact": 320}, "height": {"exact": 240}, "frameRate": {"exact": 10}, "pixelFormat": {"exact": fmt}}}).to_string();
+    let small = md.get_user_media_json(&cfg("NV12")).unwrap().get_tracks()[0].clone();
+    let rgba = md.get_user_media_json(&cfg("BGRA")).unwrap().get_tracks()[0].clone();
+    let start = Instant::now();
+    let mut counts = [0u32; 3];
+    while start.elapsed() < Duration::from_millis(1000) {
+        for (i, t) in [&full, &small, &rgba].iter().enumerate() {
+            while let Some(f) = t.try_read() {
+                let v = f.video().unwrap();
+                let want = if i == 0 { (640, 480) } else { (320, 240) };
+                assert_eq!((v.width(), v.height()), want);
+                assert_eq!(decode_sequence(v), Some(f.sequence() & 0xFFFF_FFFF), "track {i}");
+                counts[i] += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!((25..=35).contains(&counts[0]), "30 fps track: {counts:?}");
+    assert!((8..=12).contains(&counts[1]), "10 fps track: {counts:?}");
+    assert!((8..=12).contains(&counts[2]), "10 fps track: {counts:?}");
+}
+
+#[test]
+fn real_time_pacing_delivers_the_frame_rate_asked_for() {
+    let md = realtime();
+    let t = md.get_user_media_json(r#"{"video": {"frameRate": 20, "width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let first = t.read(SECOND).unwrap();
+    let mut last = first.clone();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1000) {
+        last = t.read(SECOND).unwrap();
+    }
+    let frames = last.sequence() - first.sequence();
+    let span_ms = (last.timestamp_us() - first.timestamp_us()) / 1000;
+    assert!((17..=23).contains(&frames), "{frames} frames in ~1 s");
+    let fps = frames as f64 * 1000.0 / span_ms as f64;
+    assert!((18.0..=22.0).contains(&fps), "timestamps say {fps} fps");
+}
+
+#[test]
+fn the_device_closes_exactly_when_the_last_track_goes() {
+    let md = unpaced();
+    let usage = || md.fake_device_usage("fake:audio:0").unwrap();
+    let s = md.get_user_media_json(r#"{"audio": true}"#).unwrap();
+    let t = s.get_tracks()[0].clone();
+    let clones: Vec<_> = (0..3).map(|_| t.clone_track()).collect();
+    for (i, c) in clones.iter().enumerate() {
+        c.stop();
+        assert!(usage().is_open(), "closed after stopping clone {i} of 3 with the original live");
+    }
+    t.stop();
+    assert_eq!((usage().opens, usage().closes), (1, 1));
+}
+
+#[test]
+fn disconnect_fires_ended_once_on_every_track_and_deactivates_the_stream() {
+    let md = unpaced();
+    let s = md.get_user_media_json(r#"{"video": true}"#).unwrap();
+    let t = s.get_tracks()[0].clone();
+    let c = t.clone_track();
+    let (ct, cc) = (Counter::on(&t, TrackEvent::Ended), Counter::on(&c, TrackEvent::Ended));
+    md.fake_device_control("fake:video:0", "disconnect").unwrap();
+    md.fake_device_control("fake:video:0", "disconnect").unwrap();
+    assert_eq!((ct.settled(), cc.settled()), (1, 1));
+    assert!(!s.active());
+    assert!(!md.fake_device_usage("fake:video:0").unwrap().is_open(), "a lost device is released");
+    // A reader drains what was queued, then learns the track ended.
+    let mut n = 0;
+    while t.read(SECOND).is_ok() {
+        n += 1;
+        assert!(n < 100);
+    }
+    assert_eq!(t.read(SECOND).unwrap_err().name(), "EndedError");
+}
+
+#[test]
+fn mute_and_unmute_fire_events_and_pause_delivery() {
+    let md = realtime();
+    let t = md.get_user_media_json(r#"{"audio": true}"#).unwrap().get_tracks()[0].clone();
+    let (mute, unmute) = (Counter::on(&t, TrackEvent::Mute), Counter::on(&t, TrackEvent::Unmute));
+    t.read(SECOND).unwrap();
+    md.fake_device_control("fake:audio:0", "mute").unwrap();
+    assert!(eventually(|| t.muted()));
+    while t.try_read().is_some() {}
+    std::thread::sleep(Duration::from_millis(60));
+    assert!(t.try_read().is_none(), "no audio while muted");
+    md.fake_device_control("fake:audio:0", "unmute").unwrap();
+    t.read(SECOND).expect("audio again after unmute");
+    assert!(!t.muted());
+    assert_eq!((mute.settled(), unmute.settled()), (1, 1));
+    assert_eq!(t.ready_state(), ReadyState::Live);
+}
+
+#[test]
+fn a_frame_stays_valid_after_its_track_stopped() {
+    let md = unpaced();
+    let t = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let f = t.read(SECOND).unwrap();
+    t.stop();
+    drop(t);
+    drop(md);
+    assert_eq!(decode_sequence(f.video().unwrap()), Some(f.sequence()));
+}
+
+#[test]
+fn a_callback_receives_frames_in_order_and_may_stop_its_own_track() {
+    let md = unpaced();
+    let t = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (s, me) = (Arc::clone(&seen), t.clone());
+    t.set_frame_callback(Some(Arc::new(move |f: &lms_core::Frame| {
+        let mut v = s.lock().unwrap();
+        v.push((f.sequence(), std::thread::current().name().map(str::to_string)));
+        if v.len() == 50 {
+            me.stop();
+        }
+    })))
+    .unwrap();
+    assert!(eventually(|| t.ready_state() == ReadyState::Ended));
+    std::thread::sleep(Duration::from_millis(50));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 50, "no frame after the callback stopped its track");
+    assert!(seen.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+    assert_eq!(seen[0].1.as_deref(), Some("lms-track"));
+    assert!(!md.fake_device_usage("fake:video:0").unwrap().is_open());
+}
+
+#[test]
+fn many_threads_reading_cloning_and_stopping_at_once_leave_nothing_open() {
+    let md = unpaced();
+    let s = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}, "audio": true}"#).unwrap();
+    let read = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let tracks = s.get_tracks();
+            let read = Arc::clone(&read);
+            std::thread::spawn(move || {
+                for round in 0..20 {
+                    let t = tracks[(i + round) % tracks.len()].clone_track();
+                    for _ in 0..5 {
+                        if t.read(Some(Duration::from_millis(500))).is_ok() {
+                            read.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    if round % 2 == 0 {
+                        t.stop();
+                    } // else dropped
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().unwrap();
+    }
+    assert!(read.load(Ordering::Relaxed) > 100);
+    s.stop();
+    for id in ["fake:video:0", "fake:audio:0"] {
+        let u = md.fake_device_usage(id).unwrap();
+        assert!(!u.is_open(), "{id}: {u:?}");
+    }
+}
+
+#[test]
+fn audio_tracks_get_their_own_rate_channels_and_format() {
+    let md = unpaced();
+    let a = md.get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 1}}"#).unwrap().get_tracks()[0].clone();
+    let b = md
+        .get_user_media_json(r#"{"audio": {"sampleRate": {"exact": 16000}, "channelCount": {"exact": 2}, "sampleFormat": {"exact": "s16"}, "latency": {"exact": 0.02}}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
+    assert_eq!(md.fake_device_usage("fake:audio:0").unwrap().opens, 1);
+    let mut left = Vec::new();
+    while left.len() < 16000 {
+        let f = b.read(SECOND).unwrap();
+        let buf = f.audio().unwrap();
+        assert_eq!((buf.sample_rate(), buf.channels(), buf.frames()), (16000, 2, 320));
+        let lms_core::Samples::S16(s) = buf.samples() else { panic!("s16 asked for") };
+        left.extend(s.chunks(2).map(|p| p[0] as f32 / 32767.0));
+        while a.try_read().is_some() {}
+    }
+    let hz = lms_core::audio::testing::estimate_frequency(&left[1600..], 16000);
+    assert!((hz - 440.0).abs() < 1.0, "{hz} Hz");
+}

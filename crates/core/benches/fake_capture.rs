@@ -39,8 +39,10 @@ fn fake_capture(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.measurement_time(Duration::from_secs(5));
     for n in [1usize, 4] {
-        let devices = MediaDevices::from_json(r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 1, "audio": 0}}"#)
-            .expect("fake configuration");
+        let devices = MediaDevices::from_json(
+            r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 1, "audio": 0}}"#,
+        )
+        .expect("fake configuration");
         let tracks = open(&devices, n);
         read_all(&tracks); // first frame paints the whole picture once
         group.bench_function(format!("{n}_track{}", if n > 1 { "s" } else { "" }), |b| {

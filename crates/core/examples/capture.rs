@@ -24,7 +24,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().unwrap_or_else(|| "out".into()));
     let seconds: f64 = match args.next() {
-        Some(s) => s.parse().map_err(|_| format!("SECONDS must be a number, got {s:?}"))?,
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("SECONDS must be a number, got {s:?}"))?,
         None => 3.0,
     };
     std::fs::create_dir_all(&out)?;
@@ -35,11 +37,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let video = stream.get_video_tracks().remove(0);
     let audio = stream.get_audio_tracks().remove(0);
-    println!("capturing {seconds} s from \"{}\" and \"{}\"", video.label(), audio.label());
+    println!(
+        "capturing {seconds} s from \"{}\" and \"{}\"",
+        video.label(),
+        audio.label()
+    );
 
     let mut y4m = BufWriter::new(File::create(out.join("video.y4m"))?);
     writeln!(y4m, "YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg")?;
-    let spec = hound::WavSpec { channels: 1, sample_rate: 48_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut wav = hound::WavWriter::create(out.join("audio.wav"), spec)?;
 
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
@@ -72,13 +83,28 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let src = last.video().ok_or("not a video frame")?;
     let mut rgb = VideoBuffer::new(PixelFormat::Rgb24, src.width(), src.height())?;
     Converter::new().convert(src, &mut rgb)?;
-    let mut png = png::Encoder::new(BufWriter::new(File::create(out.join("snapshot.png"))?), rgb.width(), rgb.height());
+    let mut png = png::Encoder::new(
+        BufWriter::new(File::create(out.join("snapshot.png"))?),
+        rgb.width(),
+        rgb.height(),
+    );
     png.set_color(png::ColorType::Rgb);
     png.set_depth(png::BitDepth::Eight);
     png.write_header()?.write_image_data(rgb.plane(0))?;
 
-    println!("{frames} video frames -> {}", out.join("video.y4m").display());
-    println!("{chunks} audio chunks ({:.2} s) -> {}", chunks as f64 * 0.01, out.join("audio.wav").display());
-    println!("frame {} -> {}", last.sequence(), out.join("snapshot.png").display());
+    println!(
+        "{frames} video frames -> {}",
+        out.join("video.y4m").display()
+    );
+    println!(
+        "{chunks} audio chunks ({:.2} s) -> {}",
+        chunks as f64 * 0.01,
+        out.join("audio.wav").display()
+    );
+    println!(
+        "frame {} -> {}",
+        last.sequence(),
+        out.join("snapshot.png").display()
+    );
     Ok(())
 }

@@ -96,8 +96,14 @@ impl Default for FakeConfig {
     fn default() -> Self {
         FakeConfig {
             pacing: Pacing::RealTime,
-            video: vec![FakeVideoConfig { facing_mode: Some("user".into()), ..Default::default() }],
-            audio: vec![FakeAudioConfig { label: None, tone_hz: 440.0 }],
+            video: vec![FakeVideoConfig {
+                facing_mode: Some("user".into()),
+                ..Default::default()
+            }],
+            audio: vec![FakeAudioConfig {
+                label: None,
+                tone_hz: 440.0,
+            }],
         }
     }
 }
@@ -199,7 +205,10 @@ impl Config {
 
 fn parse_json(text: &str, what: &str) -> Result<Value> {
     if text.len() > MAX_CONFIG_BYTES {
-        return Err(Error::Type(format!("{what}: {} bytes is larger than 1 MiB", text.len())));
+        return Err(Error::Type(format!(
+            "{what}: {} bytes is larger than 1 MiB",
+            text.len()
+        )));
     }
     serde_json::from_str(text).map_err(|e| Error::Type(format!("{what} is not valid JSON: {e}")))
 }
@@ -219,13 +228,20 @@ fn parse_backend_list(list: &str) -> Result<Vec<String>> {
 
 fn parse_backends(v: &Value) -> Result<Vec<String>> {
     let list = v.as_array().ok_or_else(|| {
-        Error::Type(format!("backends: expected a list of names like [\"fake\"], got {v}"))
+        Error::Type(format!(
+            "backends: expected a list of names like [\"fake\"], got {v}"
+        ))
     })?;
     let mut out: Vec<String> = Vec::new();
     for item in list {
-        let name = item.as_str().filter(|n| BACKEND_NAMES.contains(n)).ok_or_else(|| {
-            Error::Type(format!("backends: unknown backend {item} (known: fake, file, cpal, nokhwa)"))
-        })?;
+        let name = item
+            .as_str()
+            .filter(|n| BACKEND_NAMES.contains(n))
+            .ok_or_else(|| {
+                Error::Type(format!(
+                    "backends: unknown backend {item} (known: fake, file, cpal, nokhwa)"
+                ))
+            })?;
         if !out.iter().any(|n| n == name) {
             out.push(name.to_string());
         }
@@ -237,11 +253,13 @@ fn parse_backends(v: &Value) -> Result<Vec<String>> {
 fn short_form_to_json(text: &str) -> Result<Value> {
     let mut map = Map::new();
     for part in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (key, value) = part.split_once('=').ok_or_else(|| {
-            Error::Type(format!("LMS_FAKE_DEVICES: \"{part}\" is not key=value"))
-        })?;
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| Error::Type(format!("LMS_FAKE_DEVICES: \"{part}\" is not key=value")))?;
         let value = match value.parse::<f64>() {
-            Ok(n) => serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null),
+            Ok(n) => serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
             Err(_) => Value::String(value.to_string()),
         };
         map.insert(key.trim().to_string(), value);
@@ -250,7 +268,9 @@ fn short_form_to_json(text: &str) -> Result<Value> {
 }
 
 fn parse_fake(v: &Value) -> Result<FakeConfig> {
-    let obj = v.as_object().ok_or_else(|| Error::Type(format!("fake: expected an object, got {v}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| Error::Type(format!("fake: expected an object, got {v}")))?;
     let mut fake = FakeConfig::default();
     let mut tone_hz = None;
     for (key, value) in obj {
@@ -292,22 +312,35 @@ fn parse_fake_list<T: Default>(
 ) -> Result<Vec<T>> {
     if let Some(list) = v.as_array() {
         if list.len() > MAX_FAKE_DEVICES {
-            return Err(Error::Type(format!("{what}: at most {MAX_FAKE_DEVICES} devices")));
+            return Err(Error::Type(format!(
+                "{what}: at most {MAX_FAKE_DEVICES} devices"
+            )));
         }
-        return list.iter().enumerate().map(|(i, d)| item(d, what, i)).collect();
+        return list
+            .iter()
+            .enumerate()
+            .map(|(i, d)| item(d, what, i))
+            .collect();
     }
     let count = uint(v, what, 0, MAX_FAKE_DEVICES as u64)? as usize;
-    (0..count).map(|i| item(&Value::Object(Map::new()), what, i)).collect()
+    (0..count)
+        .map(|i| item(&Value::Object(Map::new()), what, i))
+        .collect()
 }
 
 impl Default for FakeAudioConfig {
     fn default() -> Self {
-        FakeAudioConfig { label: None, tone_hz: 440.0 }
+        FakeAudioConfig {
+            label: None,
+            tone_hz: 440.0,
+        }
     }
 }
 
 fn parse_fake_video(v: &Value, what: &str, index: usize) -> Result<FakeVideoConfig> {
-    let obj = v.as_object().ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
     let mut cam = FakeVideoConfig {
         facing_mode: Some(if index == 0 { "user" } else { "environment" }.into()),
         ..Default::default()
@@ -333,7 +366,9 @@ fn parse_fake_video(v: &Value, what: &str, index: usize) -> Result<FakeVideoConf
 }
 
 fn parse_fake_audio(v: &Value, what: &str, index: usize) -> Result<FakeAudioConfig> {
-    let obj = v.as_object().ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| Error::Type(format!("{what}[{index}]: expected an object")))?;
     let mut mic = FakeAudioConfig::default();
     for (key, value) in obj {
         let at = format!("{what}[{index}].{key}");
@@ -353,21 +388,27 @@ fn parse_fake_audio(v: &Value, what: &str, index: usize) -> Result<FakeAudioConf
 fn uint(v: &Value, what: &str, min: u64, max: u64) -> Result<u64> {
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
-        _ => Err(Error::Type(format!("{what}: expected an integer from {min} to {max}, got {v}"))),
+        _ => Err(Error::Type(format!(
+            "{what}: expected an integer from {min} to {max}, got {v}"
+        ))),
     }
 }
 
 fn frequency(v: &Value, what: &str) -> Result<f64> {
     match v.as_f64() {
         Some(n) if n > 0.0 && n <= 20_000.0 => Ok(n),
-        _ => Err(Error::Type(format!("{what}: expected a frequency in Hz in (0, 20000], got {v}"))),
+        _ => Err(Error::Type(format!(
+            "{what}: expected a frequency in Hz in (0, 20000], got {v}"
+        ))),
     }
 }
 
 fn string(v: &Value, what: &str) -> Result<String> {
     match v.as_str() {
         Some(s) if s.len() <= 256 => Ok(s.to_string()),
-        _ => Err(Error::Type(format!("{what}: expected a string of at most 256 bytes, got {v}"))),
+        _ => Err(Error::Type(format!(
+            "{what}: expected a string of at most 256 bytes, got {v}"
+        ))),
     }
 }
 
@@ -392,7 +433,10 @@ mod tests {
     fn the_short_env_form_means_the_same_as_json() {
         let v = short_form_to_json("video=3, audio=0, pacing=none, toneHz=1000").unwrap();
         let fake = parse_fake(&v).unwrap();
-        assert_eq!((fake.video.len(), fake.audio.len(), fake.pacing), (3, 0, Pacing::None));
+        assert_eq!(
+            (fake.video.len(), fake.audio.len(), fake.pacing),
+            (3, 0, Pacing::None)
+        );
     }
 
     #[test]
@@ -405,7 +449,10 @@ mod tests {
             (r#"{"fake": {"toneHz": "loud"}}"#, "fake.toneHz"),
             (r#"{"fake": {"pacing": "fast"}}"#, "fake.pacing"),
             (r#"{"queueSize": 0}"#, "queueSize"),
-            (r#"{"permissions": {"camera": "maybe"}}"#, "permissions.camera"),
+            (
+                r#"{"permissions": {"camera": "maybe"}}"#,
+                "permissions.camera",
+            ),
             (r#"{"bogus": 1}"#, "unknown key \"bogus\""),
             (r#"{"backends": "#, "not valid JSON"),
         ];

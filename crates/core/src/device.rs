@@ -85,7 +85,10 @@ pub enum Capabilities {
 }
 
 /// Sample rates and channel counts any audio track can be converted to.
-pub const CONVERTED_SAMPLE_RATES: Range<u32> = Range { min: 8_000, max: 48_000 };
+pub const CONVERTED_SAMPLE_RATES: Range<u32> = Range {
+    min: 8_000,
+    max: 48_000,
+};
 pub const CONVERTED_CHANNELS: Range<u16> = Range { min: 1, max: 2 };
 /// Default audio chunk: 10 ms.
 pub const DEFAULT_LATENCY: f64 = 0.01;
@@ -104,7 +107,9 @@ impl Capabilities {
         m.insert("deviceId".into(), json!(device.device_id));
         m.insert("groupId".into(), json!(device.group_id));
         match self {
-            Capabilities::Video { modes, facing_mode, .. } => {
+            Capabilities::Video {
+                modes, facing_mode, ..
+            } => {
                 let wmin = modes.iter().map(|m| m.width.min).min().unwrap_or(0);
                 let wmax = modes.iter().map(|m| m.width.max).max().unwrap_or(0);
                 let hmin = modes.iter().map(|m| m.height.min).min().unwrap_or(0);
@@ -120,7 +125,10 @@ impl Capabilities {
                     (0.0, 0.0)
                 };
                 m.insert("aspectRatio".into(), json!({"min": amin, "max": amax}));
-                m.insert("frameRate".into(), json!({"min": 1.0f64.min(fmax), "max": fmax}));
+                m.insert(
+                    "frameRate".into(),
+                    json!({"min": 1.0f64.min(fmax), "max": fmax}),
+                );
                 m.insert(
                     "facingMode".into(),
                     json!(facing_mode.iter().cloned().collect::<Vec<String>>()),
@@ -135,10 +143,19 @@ impl Capabilities {
             Capabilities::Audio { latency, .. } => {
                 let rates = CONVERTED_SAMPLE_RATES;
                 let chans = CONVERTED_CHANNELS;
-                m.insert("sampleRate".into(), json!({"min": rates.min, "max": rates.max}));
+                m.insert(
+                    "sampleRate".into(),
+                    json!({"min": rates.min, "max": rates.max}),
+                );
                 m.insert("sampleSize".into(), json!({"min": 16, "max": 32}));
-                m.insert("channelCount".into(), json!({"min": chans.min, "max": chans.max}));
-                m.insert("latency".into(), json!({"min": latency.min, "max": latency.max}));
+                m.insert(
+                    "channelCount".into(),
+                    json!({"min": chans.min, "max": chans.max}),
+                );
+                m.insert(
+                    "latency".into(),
+                    json!({"min": latency.min, "max": latency.max}),
+                );
                 for p in ["echoCancellation", "autoGainControl", "noiseSuppression"] {
                     m.insert(p.into(), json!([false]));
                 }

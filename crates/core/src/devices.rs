@@ -74,10 +74,20 @@ impl MediaDevices {
         })
     }
 
-    fn with_backends(config: Config, backends: Vec<Arc<dyn Backend>>, error: Option<Error>) -> MediaDevices {
+    fn with_backends(
+        config: Config,
+        backends: Vec<Arc<dyn Backend>>,
+        error: Option<Error>,
+    ) -> MediaDevices {
         let md = MediaDevices {
             inner: Arc::new(Inner {
-                state: Mutex::new(State { config, backends, config_error: error, sources: Vec::new(), known: Vec::new() }),
+                state: Mutex::new(State {
+                    config,
+                    backends,
+                    config_error: error,
+                    sources: Vec::new(),
+                    known: Vec::new(),
+                }),
                 opening: Mutex::new(()),
                 device_change: Listeners::default(),
             }),
@@ -142,7 +152,10 @@ impl MediaDevices {
 
     fn list_with_backends(&self) -> Result<Vec<(Arc<dyn Backend>, DeviceEntry)>> {
         let (backends, _) = self.backends()?;
-        Ok(backends.iter().flat_map(|b| b.devices().into_iter().map(move |e| (Arc::clone(b), e))).collect())
+        Ok(backends
+            .iter()
+            .flat_map(|b| b.devices().into_iter().map(move |e| (Arc::clone(b), e)))
+            .collect())
     }
 
     /// `enumerateDevices()`: every input device, the same devices in the same
@@ -176,35 +189,57 @@ impl MediaDevices {
     pub fn get_user_media(&self, constraints: &MediaStreamConstraints) -> Result<MediaStream> {
         let _opening = lock(&self.inner.opening);
         let mut tracks = Vec::new();
-        for (kind, tc) in [(MediaKind::Audio, &constraints.audio), (MediaKind::Video, &constraints.video)] {
+        for (kind, tc) in [
+            (MediaKind::Audio, &constraints.audio),
+            (MediaKind::Video, &constraints.video),
+        ] {
             if let Some(tc) = tc {
                 // On failure the tracks made so far are dropped, which stops them.
                 tracks.push(self.open_track(kind, tc)?);
             }
         }
         if tracks.is_empty() {
-            return Err(Error::Type("no media kind requested: at least one of audio and video must be requested".into()));
+            return Err(Error::Type(
+                "no media kind requested: at least one of audio and video must be requested".into(),
+            ));
         }
         Ok(MediaStream::from_tracks(&tracks))
     }
 
-    fn open_track(&self, kind: MediaKind, constraints: &TrackConstraints) -> Result<MediaStreamTrack> {
+    fn open_track(
+        &self,
+        kind: MediaKind,
+        constraints: &TrackConstraints,
+    ) -> Result<MediaStreamTrack> {
         let (_, config) = self.backends()?;
         let permission = match kind {
             MediaKind::Video => config.camera,
             MediaKind::Audio => config.microphone,
         };
         if permission == Permission::Denied {
-            let what = if kind == MediaKind::Video { "camera" } else { "microphone" };
-            return Err(Error::NotAllowed(format!("the application's permission policy denies the {what}")));
+            let what = if kind == MediaKind::Video {
+                "camera"
+            } else {
+                "microphone"
+            };
+            return Err(Error::NotAllowed(format!(
+                "the application's permission policy denies the {what}"
+            )));
         }
-        let entries: Vec<(Arc<dyn Backend>, DeviceEntry)> =
-            self.list_with_backends()?.into_iter().filter(|(_, e)| e.info.kind == kind).collect();
+        let entries: Vec<(Arc<dyn Backend>, DeviceEntry)> = self
+            .list_with_backends()?
+            .into_iter()
+            .filter(|(_, e)| e.info.kind == kind)
+            .collect();
         if entries.is_empty() {
             return Err(Error::NotFound(format!(
                 "no {} device (backends in use: {})",
                 kind.device_kind(),
-                if config.backends.is_empty() { "none".to_string() } else { config.backends.join(", ") }
+                if config.backends.is_empty() {
+                    "none".to_string()
+                } else {
+                    config.backends.join(", ")
+                }
             )));
         }
         let mut candidates = Vec::new();
@@ -214,7 +249,12 @@ impl MediaDevices {
             let spaces = match self.live_source(&entry.info.device_id) {
                 Some(source) => {
                     let native = source.native();
-                    selection::shared_spaces(&entry.info, &entry.capabilities, &native, &defaults.of_native(&native))
+                    selection::shared_spaces(
+                        &entry.info,
+                        &entry.capabilities,
+                        &native,
+                        &defaults.of_native(&native),
+                    )
                 }
                 None => selection::fresh_spaces(&entry.info, &entry.capabilities, &defaults),
             };
@@ -223,17 +263,30 @@ impl MediaDevices {
         }
         let (index, choice) = selection::choose(&candidates, constraints)?;
         let (backend, entry) = &entries[owners[index]];
-        let source = match (&candidates[index].1, self.live_source(&entry.info.device_id)) {
+        let source = match (
+            &candidates[index].1,
+            self.live_source(&entry.info.device_id),
+        ) {
             (Plan::Keep { .. }, Some(source)) => source,
             _ => {
-                let source = Source::open(Arc::clone(backend), entry.info.clone(), entry.capabilities.clone(), choice.native)?;
+                let source = Source::open(
+                    Arc::clone(backend),
+                    entry.info.clone(),
+                    entry.capabilities.clone(),
+                    choice.native,
+                )?;
                 let mut state = lock(&self.inner.state);
                 state.sources.retain(|w| w.strong_count() > 0);
                 state.sources.push(Arc::downgrade(&source));
                 source
             }
         };
-        MediaStreamTrack::attach(&source, choice.settings, constraints.raw.clone(), config.queue_size)
+        MediaStreamTrack::attach(
+            &source,
+            choice.settings,
+            constraints.raw.clone(),
+            config.queue_size,
+        )
     }
 
     fn live_source(&self, device_id: &str) -> Option<Arc<Source>> {
@@ -246,8 +299,13 @@ impl MediaDevices {
     }
 
     /// Listen for `devicechange`: the list of devices changed. Runs on the event thread.
-    pub fn add_device_change_listener(&self, listener: impl Fn(&EventInfo) + Send + Sync + 'static) -> ListenerId {
-        self.inner.device_change.add("devicechange", Arc::new(listener))
+    pub fn add_device_change_listener(
+        &self,
+        listener: impl Fn(&EventInfo) + Send + Sync + 'static,
+    ) -> ListenerId {
+        self.inner
+            .device_change
+            .add("devicechange", Arc::new(listener))
     }
 
     /// Remove a `devicechange` listener; false if it was not registered.
@@ -257,7 +315,9 @@ impl MediaDevices {
 
     /// Compare the device list with the last one seen; fire `devicechange` if it differs.
     pub fn check_device_change(&self) {
-        let Ok(now) = self.enumerate_devices() else { return };
+        let Ok(now) = self.enumerate_devices() else {
+            return;
+        };
         let changed = {
             let mut state = lock(&self.inner.state);
             let changed = state.known != now;
@@ -265,7 +325,9 @@ impl MediaDevices {
             changed
         };
         if changed {
-            self.inner.device_change.fire("devicechange", "the list of devices changed");
+            self.inner
+                .device_change
+                .fire("devicechange", "the list of devices changed");
         }
     }
 

@@ -96,6 +96,9 @@ impl Error {
     /// An `OverconstrainedError` for `constraint` with a message saying why.
     pub fn overconstrained(constraint: impl Into<String>, why: impl std::fmt::Display) -> Error {
         let constraint = constraint.into();
-        Error::Overconstrained { message: format!("{constraint}: {why}"), constraint }
+        Error::Overconstrained {
+            message: format!("{constraint}: {why}"),
+            constraint,
+        }
     }
 }

@@ -92,12 +92,19 @@ impl Listeners {
 
     /// Queue `event` for every listener of its name, on the event thread.
     pub fn fire(&self, name: &'static str, detail: &str) {
-        let targets: Vec<Listener> =
-            self.lock().iter().filter(|(_, e, _)| *e == name).map(|(_, _, l)| Arc::clone(l)).collect();
+        let targets: Vec<Listener> = self
+            .lock()
+            .iter()
+            .filter(|(_, e, _)| *e == name)
+            .map(|(_, _, l)| Arc::clone(l))
+            .collect();
         if targets.is_empty() {
             return;
         }
-        let info = EventInfo { name, detail: detail.to_string() };
+        let info = EventInfo {
+            name,
+            detail: detail.to_string(),
+        };
         dispatch(Box::new(move || {
             for listener in targets {
                 let _ = catch_unwind(AssertUnwindSafe(|| listener(&info)));
@@ -130,7 +137,10 @@ fn event_thread() -> &'static Mutex<Sender<Job>> {
 
 /// Run `job` on the event thread after every job queued before it.
 pub fn dispatch(job: Job) {
-    let sender = event_thread().lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let sender = event_thread()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
     // The event thread lives as long as the process; a send can only fail during exit.
     let _ = sender.send(job);
 }
@@ -169,7 +179,10 @@ mod tests {
         let seen = seen.lock().unwrap().clone();
         assert_eq!(
             seen,
-            vec![("first".into(), "lms-events".into()), ("second".into(), "lms-events".into())]
+            vec![
+                ("first".into(), "lms-events".into()),
+                ("second".into(), "lms-events".into())
+            ]
         );
     }
 
@@ -178,9 +191,12 @@ mod tests {
         let count = Arc::new(AtomicU64::new(0));
         let listeners = Listeners::default();
         let c = Arc::clone(&count);
-        let id = listeners.add("ended", Arc::new(move |_| {
-            c.fetch_add(1, Ordering::SeqCst);
-        }));
+        let id = listeners.add(
+            "ended",
+            Arc::new(move |_| {
+                c.fetch_add(1, Ordering::SeqCst);
+            }),
+        );
         assert!(listeners.remove(id));
         assert!(!listeners.remove(id));
         listeners.fire("ended", "");

@@ -54,7 +54,13 @@ pub(crate) struct Fanout {
 
 impl Fanout {
     pub fn new(native: NativeMode) -> Fanout {
-        Fanout { native, frames_seen: 0, video: Vec::new(), audio: Vec::new(), converted_now: Vec::new() }
+        Fanout {
+            native,
+            frames_seen: 0,
+            video: Vec::new(),
+            audio: Vec::new(),
+            converted_now: Vec::new(),
+        }
     }
 
     /// Deliver one captured frame to `sinks`.
@@ -65,8 +71,10 @@ impl Fanout {
             FrameData::Audio(a) => self.deliver_audio(frame, a, sinks),
         }
         let now = self.frames_seen;
-        self.video.retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
-        self.audio.retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
+        self.video
+            .retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
+        self.audio
+            .retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
     }
 
     fn deliver_video(&mut self, frame: &Frame, src: &VideoBuffer, sinks: &[Arc<TrackSink>]) {
@@ -88,7 +96,9 @@ impl Fanout {
             let enabled = sink.enabled.load(std::sync::atomic::Ordering::Acquire);
             let out = if !enabled {
                 self.black_frame(key, frame)
-            } else if src.is(key.0, key.1, key.2) || (key.0 == PixelFormat::Mjpeg && src.format() == PixelFormat::Mjpeg) {
+            } else if src.is(key.0, key.1, key.2)
+                || (key.0 == PixelFormat::Mjpeg && src.format() == PixelFormat::Mjpeg)
+            {
                 Some(frame.clone())
             } else {
                 self.converted_frame(key, frame, src)
@@ -116,7 +126,12 @@ impl Fanout {
         self.video.len() - 1
     }
 
-    fn converted_frame(&mut self, key: VideoKey, frame: &Frame, src: &VideoBuffer) -> Option<Frame> {
+    fn converted_frame(
+        &mut self,
+        key: VideoKey,
+        frame: &Frame,
+        src: &VideoBuffer,
+    ) -> Option<Frame> {
         if let Some((_, f)) = self.converted_now.iter().find(|(k, _)| *k == key) {
             return Some(f.clone());
         }
@@ -124,13 +139,21 @@ impl Fanout {
         let target = &mut self.video[i];
         let (slot, data) = target.pool.acquire(
             |d| d.video().is_some_and(|v| v.is(key.0, key.1, key.2)),
-            || FrameData::Video(VideoBuffer::new(key.0, key.1, key.2).unwrap_or_else(|_| placeholder())),
+            || {
+                FrameData::Video(
+                    VideoBuffer::new(key.0, key.1, key.2).unwrap_or_else(|_| placeholder()),
+                )
+            },
         )?;
         let dst = data.video_mut()?;
         if !dst.is(key.0, key.1, key.2) || target.converter.convert(src, dst).is_err() {
             return None;
         }
-        let out = Frame::new(target.pool.share(slot), frame.sequence(), frame.timestamp_us());
+        let out = Frame::new(
+            target.pool.share(slot),
+            frame.sequence(),
+            frame.timestamp_us(),
+        );
         self.converted_now.push((key, out.clone()));
         Some(out)
     }
@@ -144,7 +167,11 @@ impl Fanout {
             target.black = Some(Arc::new(FrameData::Video(buf)));
         }
         let black = target.black.as_ref()?;
-        Some(Frame::new(Arc::clone(black), frame.sequence(), frame.timestamp_us()))
+        Some(Frame::new(
+            Arc::clone(black),
+            frame.sequence(),
+            frame.timestamp_us(),
+        ))
     }
 
     fn deliver_audio(&mut self, frame: &Frame, src: &AudioBuffer, sinks: &[Arc<TrackSink>]) {
@@ -174,10 +201,16 @@ impl Fanout {
             }
             let settings = sink.settings.load();
             let Some(s) = settings.audio() else { continue };
-            let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) else { continue };
+            let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) else {
+                continue;
+            };
             let enabled = sink.enabled.load(std::sync::atomic::Ordering::Acquire);
             for i in 0..t.produced.len() {
-                let out = if enabled { Some(t.produced[i].clone()) } else { t.silent(i) };
+                let out = if enabled {
+                    Some(t.produced[i].clone())
+                } else {
+                    t.silent(i)
+                };
                 match out {
                     Some(out) => sink.queue.push(out),
                     None => sink.queue.count_drop(),
@@ -189,7 +222,12 @@ impl Fanout {
 
 impl AudioTargetState {
     fn new(settings: AudioSettings, src: &AudioBuffer, now: u64) -> AudioTargetState {
-        let identity = src.is(settings.sample_format, settings.sample_rate, settings.channels, settings.chunk_frames());
+        let identity = src.is(
+            settings.sample_format,
+            settings.sample_rate,
+            settings.channels,
+            settings.chunk_frames(),
+        );
         let adapter = if identity {
             None
         } else {
@@ -233,11 +271,31 @@ impl AudioTargetState {
         }
         let rate = s.sample_rate as i64;
         let (pool, produced) = (&mut self.pool, &mut self.produced);
-        let (sequence, frames_out, base) = (&mut self.sequence, &mut self.frames_out, self.base_timestamp_us);
+        let (sequence, frames_out, base) = (
+            &mut self.sequence,
+            &mut self.frames_out,
+            self.base_timestamp_us,
+        );
         let _ = adapter.push(src, &mut |chunk: &AudioBuffer| {
             let acquired = pool.acquire(
-                |d| d.audio().is_some_and(|a| a.is(chunk.format(), chunk.sample_rate(), chunk.channels(), chunk.frames())),
-                || FrameData::Audio(AudioBuffer::new(chunk.format(), chunk.sample_rate(), chunk.channels(), chunk.frames())),
+                |d| {
+                    d.audio().is_some_and(|a| {
+                        a.is(
+                            chunk.format(),
+                            chunk.sample_rate(),
+                            chunk.channels(),
+                            chunk.frames(),
+                        )
+                    })
+                },
+                || {
+                    FrameData::Audio(AudioBuffer::new(
+                        chunk.format(),
+                        chunk.sample_rate(),
+                        chunk.channels(),
+                        chunk.frames(),
+                    ))
+                },
             );
             if let Some((slot, data)) = acquired {
                 if let Some(dst) = data.audio_mut() {
@@ -255,15 +313,21 @@ impl AudioTargetState {
     fn silent(&mut self, i: usize) -> Option<Frame> {
         let like = self.produced.get(i)?;
         let a = like.audio()?;
-        let fits = self.silence.as_ref().and_then(|d| d.audio()).is_some_and(|s| {
-            s.is(a.format(), a.sample_rate(), a.channels(), a.frames())
-        });
+        let fits = self
+            .silence
+            .as_ref()
+            .and_then(|d| d.audio())
+            .is_some_and(|s| s.is(a.format(), a.sample_rate(), a.channels(), a.frames()));
         if !fits {
             let buf = AudioBuffer::new(a.format(), a.sample_rate(), a.channels(), a.frames());
             self.silence = Some(Arc::new(FrameData::Audio(buf)));
         }
         let silence = self.silence.as_ref()?;
-        Some(Frame::new(Arc::clone(silence), like.sequence(), like.timestamp_us()))
+        Some(Frame::new(
+            Arc::clone(silence),
+            like.sequence(),
+            like.timestamp_us(),
+        ))
     }
 }
 
@@ -297,10 +361,15 @@ mod tests {
 
     #[test]
     fn decimation_keeps_the_asked_share_of_frames_evenly() {
-        let kept: Vec<u64> = (0..60).filter(|&s| decimation_keeps(s, 10.0, 30.0)).collect();
+        let kept: Vec<u64> = (0..60)
+            .filter(|&s| decimation_keeps(s, 10.0, 30.0))
+            .collect();
         assert_eq!(kept.len(), 20);
         assert!(kept.windows(2).all(|w| w[1] - w[0] == 3), "{kept:?}");
-        assert_eq!((0..300).filter(|&s| decimation_keeps(s, 7.5, 30.0)).count(), 75);
+        assert_eq!(
+            (0..300).filter(|&s| decimation_keeps(s, 7.5, 30.0)).count(),
+            75
+        );
         assert!((0..50).all(|s| decimation_keeps(s, 30.0, 30.0)));
         assert!((0..50).all(|s| decimation_keeps(s, 60.0, 30.0)));
     }

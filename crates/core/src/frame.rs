@@ -78,7 +78,11 @@ impl PixelFormat {
     pub fn layout(self, width: u32, height: u32) -> PlaneLayout {
         let (w, h) = (width as usize, height as usize);
         let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-        let mut l = PlaneLayout { count: 1, strides: [0; 4], sizes: [0; 4] };
+        let mut l = PlaneLayout {
+            count: 1,
+            strides: [0; 4],
+            sizes: [0; 4],
+        };
         let mut set = |i: usize, stride: usize, rows: usize| {
             l.strides[i] = stride;
             l.sizes[i] = stride * rows;
@@ -174,11 +178,19 @@ impl VideoBuffer {
     /// (use [`VideoBuffer::new_encoded`]).
     pub fn new(format: PixelFormat, width: u32, height: u32) -> Result<VideoBuffer> {
         if format == PixelFormat::Mjpeg {
-            return Err(Error::InvalidArgument("an MJPEG buffer has no fixed layout".into()));
+            return Err(Error::InvalidArgument(
+                "an MJPEG buffer has no fixed layout".into(),
+            ));
         }
         check_dimensions(width, height)?;
         let layout = format.layout(width, height);
-        Ok(VideoBuffer { format, width, height, layout, data: vec![0; layout.total()] })
+        Ok(VideoBuffer {
+            format,
+            width,
+            height,
+            layout,
+            data: vec![0; layout.total()],
+        })
     }
 
     /// An encoded (MJPEG) picture of `width` x `height` holding `bytes`.
@@ -277,13 +289,22 @@ pub struct AudioBuffer {
 
 impl AudioBuffer {
     /// A silent chunk of `frames` sample frames.
-    pub fn new(format: SampleFormat, sample_rate: u32, channels: u16, frames: usize) -> AudioBuffer {
+    pub fn new(
+        format: SampleFormat,
+        sample_rate: u32,
+        channels: u16,
+        frames: usize,
+    ) -> AudioBuffer {
         let n = frames * channels as usize;
         let samples = match format {
             SampleFormat::F32 => Samples::F32(vec![0.0; n]),
             SampleFormat::S16 => Samples::S16(vec![0; n]),
         };
-        AudioBuffer { sample_rate, channels, samples }
+        AudioBuffer {
+            sample_rate,
+            channels,
+            samples,
+        }
     }
     pub fn format(&self) -> SampleFormat {
         match self.samples {
@@ -382,7 +403,11 @@ pub struct Frame {
 impl Frame {
     /// A frame over `data`, captured at `timestamp_us` (see [`crate::clock::monotonic_us`]).
     pub fn new(data: Arc<FrameData>, sequence: u64, timestamp_us: i64) -> Frame {
-        Frame { data, sequence, timestamp_us }
+        Frame {
+            data,
+            sequence,
+            timestamp_us,
+        }
     }
     pub fn kind(&self) -> MediaKind {
         self.data.kind()

@@ -18,7 +18,10 @@ pub struct FramePool {
 impl FramePool {
     /// A pool that holds at most `max` buffers (at least 1).
     pub fn new(max: usize) -> FramePool {
-        FramePool { slots: Vec::new(), max: max.max(1) }
+        FramePool {
+            slots: Vec::new(),
+            max: max.max(1),
+        }
     }
 
     /// A free buffer, as its slot index and a writable reference. A free slot

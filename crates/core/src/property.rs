@@ -97,11 +97,15 @@ impl Prop {
             | Prop::ResizeMode
             | Prop::PixelFormat
             | Prop::SampleFormat => PropType::Str,
-            Prop::Width | Prop::Height | Prop::SampleRate | Prop::SampleSize | Prop::ChannelCount => {
-                PropType::ULong
-            }
+            Prop::Width
+            | Prop::Height
+            | Prop::SampleRate
+            | Prop::SampleSize
+            | Prop::ChannelCount => PropType::ULong,
             Prop::AspectRatio | Prop::FrameRate | Prop::Latency => PropType::Double,
-            Prop::EchoCancellation | Prop::AutoGainControl | Prop::NoiseSuppression => PropType::Bool,
+            Prop::EchoCancellation | Prop::AutoGainControl | Prop::NoiseSuppression => {
+                PropType::Bool
+            }
         }
     }
 

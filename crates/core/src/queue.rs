@@ -97,7 +97,8 @@ impl FrameQueue {
             Some(f) => Ok(f),
             None if self.closed.load(Ordering::Acquire) => {
                 // A frame pushed just before closing is still delivered.
-                self.try_pop().ok_or_else(|| Error::Ended("the track has ended".into()))
+                self.try_pop()
+                    .ok_or_else(|| Error::Ended("the track has ended".into()))
             }
             None => Err(Error::Timeout(timeout.map_or(0, |t| t.as_millis() as u64))),
         }
@@ -144,7 +145,13 @@ mod tests {
         }
         assert_eq!(q.try_pop().unwrap().sequence(), 3);
         assert_eq!(q.try_pop().unwrap().sequence(), 4);
-        assert_eq!(q.stats(), TrackStats { frames_delivered: 2, frames_dropped: 3 });
+        assert_eq!(
+            q.stats(),
+            TrackStats {
+                frames_delivered: 2,
+                frames_dropped: 3
+            }
+        );
     }
 
     #[test]

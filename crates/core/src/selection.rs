@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use crate::constraints::{select_settings, Chosen, Interval, Space, TrackConstraints};
 use crate::device::{
-    AudioMode, Capabilities, DeviceInfo, Range, VideoMode, CONVERTED_CHANNELS, CONVERTED_SAMPLE_RATES,
+    AudioMode, Capabilities, DeviceInfo, Range, VideoMode, CONVERTED_CHANNELS,
+    CONVERTED_SAMPLE_RATES,
 };
 use crate::error::Result;
 use crate::frame::{PixelFormat, SampleFormat};
@@ -31,10 +32,22 @@ pub(crate) struct Choice {
 #[derive(Debug, Clone)]
 pub(crate) enum Plan {
     /// Open (or move) the device to a mode within these bounds.
-    FreshVideo { mode: VideoMode, resize: ResizeMode, format: PixelFormat, facing: Option<String> },
-    FreshAudio { mode: AudioMode, format: SampleFormat },
+    FreshVideo {
+        mode: VideoMode,
+        resize: ResizeMode,
+        format: PixelFormat,
+        facing: Option<String>,
+    },
+    FreshAudio {
+        mode: AudioMode,
+        format: SampleFormat,
+    },
     /// Keep the device's current mode.
-    Keep { native: NativeMode, resize: ResizeMode, facing: Option<String> },
+    Keep {
+        native: NativeMode,
+        resize: ResizeMode,
+        facing: Option<String>,
+    },
 }
 
 /// Defaults for properties the constraints leave open.
@@ -60,10 +73,20 @@ impl Defaults {
             latency: crate::device::DEFAULT_LATENCY,
         };
         match caps {
-            Capabilities::Video { default_width, default_height, default_frame_rate, .. } => {
-                (d.width, d.height, d.frame_rate) = (*default_width, *default_height, *default_frame_rate);
+            Capabilities::Video {
+                default_width,
+                default_height,
+                default_frame_rate,
+                ..
+            } => {
+                (d.width, d.height, d.frame_rate) =
+                    (*default_width, *default_height, *default_frame_rate);
             }
-            Capabilities::Audio { default_sample_rate, default_channels, .. } => {
+            Capabilities::Audio {
+                default_sample_rate,
+                default_channels,
+                ..
+            } => {
                 (d.sample_rate, d.channels) = (*default_sample_rate, *default_channels);
             }
         }
@@ -73,9 +96,12 @@ impl Defaults {
     /// Defaults that keep what a track has now (for `applyConstraints()`).
     pub fn keeping(mut self, settings: &TrackSettings) -> Defaults {
         match settings {
-            TrackSettings::Video(v) => (self.width, self.height, self.frame_rate) = (v.width, v.height, v.frame_rate),
+            TrackSettings::Video(v) => {
+                (self.width, self.height, self.frame_rate) = (v.width, v.height, v.frame_rate)
+            }
             TrackSettings::Audio(a) => {
-                (self.sample_rate, self.channels, self.latency) = (a.sample_rate, a.channels, a.latency)
+                (self.sample_rate, self.channels, self.latency) =
+                    (a.sample_rate, a.channels, a.latency)
             }
         }
         self
@@ -84,19 +110,27 @@ impl Defaults {
     /// Defaults of an open device: its current mode.
     pub fn of_native(mut self, native: &NativeMode) -> Defaults {
         match native {
-            NativeMode::Video { width, height, frame_rate, .. } => {
-                (self.width, self.height, self.frame_rate) = (*width, *height, *frame_rate)
-            }
-            NativeMode::Audio { sample_rate, channels, .. } => {
-                (self.sample_rate, self.channels) = (*sample_rate, *channels)
-            }
+            NativeMode::Video {
+                width,
+                height,
+                frame_rate,
+                ..
+            } => (self.width, self.height, self.frame_rate) = (*width, *height, *frame_rate),
+            NativeMode::Audio {
+                sample_rate,
+                channels,
+                ..
+            } => (self.sample_rate, self.channels) = (*sample_rate, *channels),
         }
         self
     }
 }
 
 fn iv<T: Into<f64> + Copy>(r: Range<T>) -> Interval {
-    Interval { lo: r.min.into(), hi: r.max.into() }
+    Interval {
+        lo: r.min.into(),
+        hi: r.max.into(),
+    }
 }
 
 fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
@@ -116,7 +150,11 @@ fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
         s.defaults.insert(Prop::SampleRate, d.sample_rate as f64);
         s.defaults.insert(Prop::ChannelCount, d.channels as f64);
         s.defaults.insert(Prop::Latency, d.latency);
-        for p in [Prop::EchoCancellation, Prop::AutoGainControl, Prop::NoiseSuppression] {
+        for p in [
+            Prop::EchoCancellation,
+            Prop::AutoGainControl,
+            Prop::NoiseSuppression,
+        ] {
             s.bools.insert(p, false);
         }
     }
@@ -148,7 +186,10 @@ fn scaled(w: f64, h: f64, fps: f64) -> (Interval, Interval, Interval) {
     (
         Interval { lo: 1.0, hi: w },
         Interval { lo: 1.0, hi: h },
-        Interval { lo: fps.min(1.0), hi: fps },
+        Interval {
+            lo: fps.min(1.0),
+            hi: fps,
+        },
     )
 }
 
@@ -172,28 +213,42 @@ fn audio_space(
     s.nums.insert(Prop::SampleRate, rate);
     s.nums.insert(Prop::ChannelCount, channels);
     let bits = format.bits() as f64;
-    s.nums.insert(Prop::SampleSize, Interval { lo: bits, hi: bits });
+    s.nums
+        .insert(Prop::SampleSize, Interval { lo: bits, hi: bits });
     s.nums.insert(Prop::Latency, iv(latency));
     s.strs.insert(Prop::SampleFormat, format.name().into());
     s
 }
 
 /// Spaces of a device that is not open (or that one track alone may move).
-pub(crate) fn fresh_spaces(device: &DeviceInfo, caps: &Capabilities, d: &Defaults) -> Vec<(Space, Plan)> {
+pub(crate) fn fresh_spaces(
+    device: &DeviceInfo,
+    caps: &Capabilities,
+    d: &Defaults,
+) -> Vec<(Space, Plan)> {
     let mut out = Vec::new();
     match caps {
-        Capabilities::Video { modes, facing_mode, .. } => {
+        Capabilities::Video {
+            modes, facing_mode, ..
+        } => {
             for mode in modes {
                 for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
                     let bounds = match resize {
                         ResizeMode::None => (iv(mode.width), iv(mode.height), iv(mode.frame_rate)),
-                        ResizeMode::CropAndScale => {
-                            scaled(mode.width.max as f64, mode.height.max as f64, mode.frame_rate.max)
-                        }
+                        ResizeMode::CropAndScale => scaled(
+                            mode.width.max as f64,
+                            mode.height.max as f64,
+                            mode.frame_rate.max,
+                        ),
                     };
                     for format in formats_for(mode.format, resize) {
                         let space = video_space(device, d, facing_mode, bounds, resize, format);
-                        let plan = Plan::FreshVideo { mode: mode.clone(), resize, format, facing: facing_mode.clone() };
+                        let plan = Plan::FreshVideo {
+                            mode: mode.clone(),
+                            resize,
+                            format,
+                            facing: facing_mode.clone(),
+                        };
                         out.push((space, plan));
                     }
                 }
@@ -207,9 +262,19 @@ pub(crate) fn fresh_spaces(device: &DeviceInfo, caps: &Capabilities, d: &Default
                         if native_only && format != mode.format {
                             continue;
                         }
-                        let bounds = if native_only { (iv(mode.sample_rate), iv(mode.channels)) } else { converted };
+                        let bounds = if native_only {
+                            (iv(mode.sample_rate), iv(mode.channels))
+                        } else {
+                            converted
+                        };
                         let space = audio_space(device, d, *latency, bounds, format);
-                        out.push((space, Plan::FreshAudio { mode: mode.clone(), format }));
+                        out.push((
+                            space,
+                            Plan::FreshAudio {
+                                mode: mode.clone(),
+                                format,
+                            },
+                        ));
                     }
                 }
             }
@@ -227,26 +292,62 @@ pub(crate) fn shared_spaces(
 ) -> Vec<(Space, Plan)> {
     let mut out = Vec::new();
     match (native, caps) {
-        (NativeMode::Video { format, width, height, frame_rate }, Capabilities::Video { facing_mode, .. }) => {
+        (
+            NativeMode::Video {
+                format,
+                width,
+                height,
+                frame_rate,
+            },
+            Capabilities::Video { facing_mode, .. },
+        ) => {
             let (w, h, fps) = (*width as f64, *height as f64, *frame_rate);
             for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
                 let bounds = match resize {
-                    ResizeMode::None => (Interval { lo: w, hi: w }, Interval { lo: h, hi: h }, Interval { lo: fps, hi: fps }),
+                    ResizeMode::None => (
+                        Interval { lo: w, hi: w },
+                        Interval { lo: h, hi: h },
+                        Interval { lo: fps, hi: fps },
+                    ),
                     ResizeMode::CropAndScale => scaled(w, h, fps),
                 };
                 for f in formats_for(*format, resize) {
                     let space = video_space(device, d, facing_mode, bounds, resize, f);
-                    out.push((space, Plan::Keep { native: native.clone(), resize, facing: facing_mode.clone() }));
+                    out.push((
+                        space,
+                        Plan::Keep {
+                            native: native.clone(),
+                            resize,
+                            facing: facing_mode.clone(),
+                        },
+                    ));
                 }
             }
         }
-        (NativeMode::Audio { format, sample_rate, channels, .. }, Capabilities::Audio { latency, .. }) => {
+        (
+            NativeMode::Audio {
+                format,
+                sample_rate,
+                channels,
+                ..
+            },
+            Capabilities::Audio { latency, .. },
+        ) => {
             let exact = (
-                Interval { lo: *sample_rate as f64, hi: *sample_rate as f64 },
-                Interval { lo: *channels as f64, hi: *channels as f64 },
+                Interval {
+                    lo: *sample_rate as f64,
+                    hi: *sample_rate as f64,
+                },
+                Interval {
+                    lo: *channels as f64,
+                    hi: *channels as f64,
+                },
             );
             let converted = (iv(CONVERTED_SAMPLE_RATES), iv(CONVERTED_CHANNELS));
-            out.push((audio_space(device, d, *latency, exact, *format), keep(native)));
+            out.push((
+                audio_space(device, d, *latency, exact, *format),
+                keep(native),
+            ));
             for f in SampleFormat::ALL {
                 out.push((audio_space(device, d, *latency, converted, f), keep(native)));
             }
@@ -257,7 +358,11 @@ pub(crate) fn shared_spaces(
 }
 
 fn keep(native: &NativeMode) -> Plan {
-    Plan::Keep { native: native.clone(), resize: ResizeMode::None, facing: None }
+    Plan::Keep {
+        native: native.clone(),
+        resize: ResizeMode::None,
+        facing: None,
+    }
 }
 
 fn num(c: &Chosen, p: Prop, fallback: f64) -> f64 {
@@ -276,15 +381,27 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
         .and_then(|s| SampleFormat::from_name(s))
         .unwrap_or(SampleFormat::F32);
     match plan {
-        Plan::FreshVideo { mode, resize, format, facing } => {
-            let (w, h, fps) = (num(c, Prop::Width, 640.0), num(c, Prop::Height, 480.0), num(c, Prop::FrameRate, 30.0));
+        Plan::FreshVideo {
+            mode,
+            resize,
+            format,
+            facing,
+        } => {
+            let (w, h, fps) = (
+                num(c, Prop::Width, 640.0),
+                num(c, Prop::Height, 480.0),
+                num(c, Prop::FrameRate, 30.0),
+            );
             let native = NativeMode::Video {
                 format: mode.format,
                 width: clamp_u32(w, mode.width),
                 height: clamp_u32(h, mode.height),
                 frame_rate: fps.clamp(mode.frame_rate.min, mode.frame_rate.max),
             };
-            Choice { settings: video_settings(c, *format, *resize, facing), native }
+            Choice {
+                settings: video_settings(c, *format, *resize, facing),
+                native,
+            }
         }
         Plan::FreshAudio { mode, format } => {
             let rate = num(c, Prop::SampleRate, 48_000.0);
@@ -294,12 +411,21 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
             let native = NativeMode::Audio {
                 format: mode.format,
                 sample_rate: native_rate,
-                channels: (channels.round() as i64).clamp(mode.channels.min as i64, mode.channels.max as i64) as u16,
+                channels: (channels.round() as i64)
+                    .clamp(mode.channels.min as i64, mode.channels.max as i64)
+                    as u16,
                 chunk_frames: crate::audio::chunk_frames_for(native_rate, settings.latency),
             };
-            Choice { settings: TrackSettings::Audio(settings), native }
+            Choice {
+                settings: TrackSettings::Audio(settings),
+                native,
+            }
         }
-        Plan::Keep { native, resize, facing } => {
+        Plan::Keep {
+            native,
+            resize,
+            facing,
+        } => {
             let settings = match native {
                 NativeMode::Video { .. } => {
                     let format = c
@@ -311,12 +437,20 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
                 }
                 NativeMode::Audio { .. } => TrackSettings::Audio(audio_settings(c, sample_format)),
             };
-            Choice { settings, native: native.clone() }
+            Choice {
+                settings,
+                native: native.clone(),
+            }
         }
     }
 }
 
-fn video_settings(c: &Chosen, format: PixelFormat, resize: ResizeMode, facing: &Option<String>) -> TrackSettings {
+fn video_settings(
+    c: &Chosen,
+    format: PixelFormat,
+    resize: ResizeMode,
+    facing: &Option<String>,
+) -> TrackSettings {
     TrackSettings::Video(VideoSettings {
         width: num(c, Prop::Width, 640.0).round().max(1.0) as u32,
         height: num(c, Prop::Height, 480.0).round().max(1.0) as u32,
@@ -337,7 +471,10 @@ fn audio_settings(c: &Chosen, format: SampleFormat) -> AudioSettings {
 }
 
 /// Choose among `candidates` (spaces with their plans, best-preferred first).
-pub(crate) fn choose(candidates: &[(Space, Plan)], constraints: &TrackConstraints) -> Result<(usize, Choice)> {
+pub(crate) fn choose(
+    candidates: &[(Space, Plan)],
+    constraints: &TrackConstraints,
+) -> Result<(usize, Choice)> {
     let spaces: Vec<Space> = candidates.iter().map(|(s, _)| s.clone()).collect();
     let (index, chosen) = select_settings(&spaces, constraints)?;
     Ok((index, to_choice(&candidates[index].1, &chosen)))

@@ -114,6 +114,16 @@ impl TrackSettings {
 /// How a source (an opened device) runs natively.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NativeMode {
-    Video { format: PixelFormat, width: u32, height: u32, frame_rate: f64 },
-    Audio { format: SampleFormat, sample_rate: u32, channels: u16, chunk_frames: usize },
+    Video {
+        format: PixelFormat,
+        width: u32,
+        height: u32,
+        frame_rate: f64,
+    },
+    Audio {
+        format: SampleFormat,
+        sample_rate: u32,
+        channels: u16,
+        chunk_frames: usize,
+    },
 }

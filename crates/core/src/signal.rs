@@ -24,7 +24,10 @@ impl Signal {
     pub fn notify(&self) {
         fence(Ordering::SeqCst);
         if self.waiters.load(Ordering::SeqCst) > 0 {
-            let mut g = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut g = self
+                .generation
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             *g = g.wrapping_add(1);
             self.cv.notify_all();
         }
@@ -36,7 +39,10 @@ impl Signal {
         if ready() {
             return true;
         }
-        let mut g = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut g = self
+            .generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         self.waiters.fetch_add(1, Ordering::SeqCst);
         let result = loop {
             fence(Ordering::SeqCst);

@@ -67,7 +67,8 @@ impl TrackSink {
             return;
         }
         if self.muted.swap(muted, Ordering::AcqRel) != muted {
-            self.listeners.fire(if muted { "mute" } else { "unmute" }, detail);
+            self.listeners
+                .fire(if muted { "mute" } else { "unmute" }, detail);
         }
     }
 }

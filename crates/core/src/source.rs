@@ -59,14 +59,19 @@ impl Source {
             backend,
             native: Mutex::new(mode.clone()),
             sinks: ArcSwap::from_pointee(Vec::new()),
-            lifecycle: Mutex::new(Lifecycle { driver: None, closed: false }),
+            lifecycle: Mutex::new(Lifecycle {
+                driver: None,
+                closed: false,
+            }),
             fanout: Mutex::new(Fanout::new(mode.clone())),
             room: Arc::new(Signal::new()),
             ended: AtomicBool::new(false),
             muted: AtomicBool::new(false),
             frames_captured: AtomicU64::new(0),
         });
-        let sink = SourceSink { source: Arc::downgrade(&source) };
+        let sink = SourceSink {
+            source: Arc::downgrade(&source),
+        };
         let driver = source.backend.open(&source.device.device_id, &mode, sink)?;
         lock(&source.lifecycle).driver = Some(driver);
         Ok(source)
@@ -95,7 +100,10 @@ impl Source {
     pub fn attach(&self, sink: Arc<TrackSink>) -> Result<()> {
         let life = lock(&self.lifecycle);
         if life.closed || self.ended.load(Ordering::Acquire) {
-            return Err(Error::InvalidState(format!("device {} is no longer open", self.device.device_id)));
+            return Err(Error::InvalidState(format!(
+                "device {} is no longer open",
+                self.device.device_id
+            )));
         }
         sink.muted.store(self.is_muted(), Ordering::Release);
         let mut list = Vec::clone(&self.sinks.load());
@@ -109,8 +117,13 @@ impl Source {
     /// Remove a track; closing the device if it was the last one.
     pub fn detach(&self, sink: &Arc<TrackSink>) {
         let mut life = lock(&self.lifecycle);
-        let list: Vec<Arc<TrackSink>> =
-            self.sinks.load().iter().filter(|s| !Arc::ptr_eq(s, sink)).cloned().collect();
+        let list: Vec<Arc<TrackSink>> = self
+            .sinks
+            .load()
+            .iter()
+            .filter(|s| !Arc::ptr_eq(s, sink))
+            .cloned()
+            .collect();
         let last = list.is_empty();
         self.sinks.store(Arc::new(list));
         let driver = if last && !life.closed {
@@ -134,7 +147,10 @@ impl Source {
     pub fn reconfigure(self: &Arc<Self>, mode: NativeMode) -> Result<()> {
         let mut life = lock(&self.lifecycle);
         if life.closed || self.ended.load(Ordering::Acquire) {
-            return Err(Error::InvalidState(format!("device {} is no longer open", self.device.device_id)));
+            return Err(Error::InvalidState(format!(
+                "device {} is no longer open",
+                self.device.device_id
+            )));
         }
         let old = self.native();
         if old == mode {
@@ -145,8 +161,13 @@ impl Source {
         }
         *lock(&self.fanout) = Fanout::new(mode.clone());
         *lock(&self.native) = mode.clone();
-        let sink = SourceSink { source: Arc::downgrade(self) };
-        match self.backend.open(&self.device.device_id, &mode, sink.clone()) {
+        let sink = SourceSink {
+            source: Arc::downgrade(self),
+        };
+        match self
+            .backend
+            .open(&self.device.device_id, &mode, sink.clone())
+        {
             Ok(driver) => {
                 life.driver = Some(driver);
                 Ok(())
@@ -203,13 +224,19 @@ impl Source {
     }
 
     fn any_room(&self) -> bool {
-        self.sinks.load().iter().any(|s| !s.is_ended() && s.queue.has_room())
+        self.sinks
+            .load()
+            .iter()
+            .any(|s| !s.is_ended() && s.queue.has_room())
     }
 }
 
 impl Drop for Source {
     fn drop(&mut self) {
-        let life = self.lifecycle.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let life = self
+            .lifecycle
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(mut driver) = life.driver.take() {
             driver.close();
         }
@@ -255,7 +282,9 @@ impl SourceSink {
     /// source runs as fast as its fastest consumer. Returns false if `stopped()`
     /// became true or the source is gone.
     pub fn wait_for_room(&self, deadline: Option<Instant>, stopped: &dyn Fn() -> bool) -> bool {
-        let Some(source) = self.source.upgrade() else { return false };
+        let Some(source) = self.source.upgrade() else {
+            return false;
+        };
         let room = source.room();
         drop(source);
         let mut has_room = false;

@@ -42,7 +42,10 @@ impl MediaStream {
     /// `new MediaStream(tracks)`: holds those very tracks (duplicates once).
     pub fn from_tracks(tracks: &[MediaStreamTrack]) -> MediaStream {
         let stream = MediaStream {
-            inner: Arc::new(StreamInner { id: new_id(), tracks: Mutex::new(Vec::new()) }),
+            inner: Arc::new(StreamInner {
+                id: new_id(),
+                tracks: Mutex::new(Vec::new()),
+            }),
         };
         for t in tracks {
             stream.add_track(t);
@@ -62,7 +65,9 @@ impl MediaStream {
 
     /// True while at least one track is not ended.
     pub fn active(&self) -> bool {
-        self.lock().iter().any(|t| t.ready_state() == ReadyState::Live)
+        self.lock()
+            .iter()
+            .any(|t| t.ready_state() == ReadyState::Live)
     }
 
     /// The current tracks, in the order they were added.
@@ -96,7 +101,8 @@ impl MediaStream {
 
     /// `clone()`: a new stream (new id) of clones of every track (new ids, same sources).
     pub fn clone_stream(&self) -> MediaStream {
-        let clones: Vec<MediaStreamTrack> = self.get_tracks().iter().map(|t| t.clone_track()).collect();
+        let clones: Vec<MediaStreamTrack> =
+            self.get_tracks().iter().map(|t| t.clone_track()).collect();
         MediaStream::from_tracks(&clones)
     }
 
@@ -113,10 +119,17 @@ impl MediaStream {
     }
 
     fn of_kind(&self, kind: MediaKind) -> Vec<MediaStreamTrack> {
-        self.lock().iter().filter(|t| t.kind() == kind).cloned().collect()
+        self.lock()
+            .iter()
+            .filter(|t| t.kind() == kind)
+            .cloned()
+            .collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<MediaStreamTrack>> {
-        self.inner.tracks.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .tracks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -91,7 +91,12 @@ impl MediaStreamTrack {
         constraints: Value,
         queue_size: usize,
     ) -> Result<MediaStreamTrack> {
-        let sink = Arc::new(TrackSink::new(new_id(), settings, queue_size, source.room()));
+        let sink = Arc::new(TrackSink::new(
+            new_id(),
+            settings,
+            queue_size,
+            source.room(),
+        ));
         source.attach(Arc::clone(&sink))?;
         Ok(MediaStreamTrack {
             inner: Arc::new(TrackInner {
@@ -181,7 +186,11 @@ impl MediaStreamTrack {
             }
         });
         clone.set_enabled(self.enabled());
-        clone.inner.sink.muted.store(self.muted(), Ordering::Release);
+        clone
+            .inner
+            .sink
+            .muted
+            .store(self.muted(), Ordering::Release);
         clone
     }
 
@@ -210,7 +219,9 @@ impl MediaStreamTrack {
             Value::Bool(true) | Value::Null => TrackConstraints::empty(self.kind()),
             other => TrackConstraints::from_value(other, self.kind())?,
         };
-        let Some(source) = lock(&self.inner.source).clone() else { return Ok(()) };
+        let Some(source) = lock(&self.inner.source).clone() else {
+            return Ok(());
+        };
         if self.inner.sink.is_ended() {
             return Ok(());
         }
@@ -250,7 +261,9 @@ impl MediaStreamTrack {
         if let Some(old) = old {
             old.cancel();
         }
-        let Some(callback) = callback else { return Ok(()) };
+        let Some(callback) = callback else {
+            return Ok(());
+        };
         if self.inner.sink.is_ended() {
             return Ok(());
         }
@@ -282,7 +295,10 @@ impl MediaStreamTrack {
         event: TrackEvent,
         listener: impl Fn(&EventInfo) + Send + Sync + 'static,
     ) -> ListenerId {
-        self.inner.sink.listeners.add(event.name(), Arc::new(listener))
+        self.inner
+            .sink
+            .listeners
+            .add(event.name(), Arc::new(listener))
     }
     /// Remove a listener; false if it was not registered on this track.
     pub fn remove_event_listener(&self, id: ListenerId) -> bool {

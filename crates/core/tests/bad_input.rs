@@ -13,7 +13,13 @@ fn err(md: &MediaDevices, c: &str) -> lms_core::Error {
 #[test]
 fn malformed_json_is_a_type_error_saying_so() {
     let md = unpaced();
-    for c in [r#"{"video": "#, "", "nope", r#"{"video": tru}"#, r#"{"video": {"width": NaN}}"#] {
+    for c in [
+        r#"{"video": "#,
+        "",
+        "nope",
+        r#"{"video": tru}"#,
+        r#"{"video": {"width": NaN}}"#,
+    ] {
         let e = err(&md, c);
         assert_eq!(e.name(), "TypeError", "{c}");
         assert!(e.message().contains("JSON"), "{c}: {e}");
@@ -27,7 +33,10 @@ fn wrong_types_name_the_constraint() {
         (r#"{"video": {"width": "big"}}"#, "width"),
         (r#"{"video": {"frameRate": {"min": "fast"}}}"#, "frameRate"),
         (r#"{"video": {"facingMode": 7}}"#, "facingMode"),
-        (r#"{"audio": {"echoCancellation": "yes"}}"#, "echoCancellation"),
+        (
+            r#"{"audio": {"echoCancellation": "yes"}}"#,
+            "echoCancellation",
+        ),
         (r#"{"video": {"advanced": {"width": 1}}}"#, "advanced"),
         (r#"{"video": 3}"#, "video"),
         (r#"[1, 2]"#, "object"),
@@ -43,21 +52,38 @@ fn wrong_types_name_the_constraint() {
 fn absurd_and_negative_numbers_are_refused_with_their_name() {
     let md = unpaced();
     let e = err(&md, r#"{"video": {"width": {"exact": 4000000000}}}"#);
-    assert_eq!((e.name(), e.constraint()), ("OverconstrainedError", Some("width")));
-    for c in [r#"{"video": {"width": -5}}"#, r#"{"video": {"height": {"min": -1}}}"#, r#"{"audio": {"sampleRate": 1e300}}"#] {
+    assert_eq!(
+        (e.name(), e.constraint()),
+        ("OverconstrainedError", Some("width"))
+    );
+    for c in [
+        r#"{"video": {"width": -5}}"#,
+        r#"{"video": {"height": {"min": -1}}}"#,
+        r#"{"audio": {"sampleRate": 1e300}}"#,
+    ] {
         let e = err(&md, c);
         assert_eq!(e.name(), "TypeError", "{c}: {e}");
     }
     let e = err(&md, r#"{"video": {"frameRate": {"exact": -1}}}"#);
-    assert_eq!((e.name(), e.constraint()), ("OverconstrainedError", Some("frameRate")));
+    assert_eq!(
+        (e.name(), e.constraint()),
+        ("OverconstrainedError", Some("frameRate"))
+    );
 }
 
 #[test]
 fn deeply_nested_or_huge_input_is_refused_without_a_crash() {
     let md = unpaced();
-    let deep = format!("{{\"video\": {}{}}}", "[".repeat(200_000), "]".repeat(200_000));
+    let deep = format!(
+        "{{\"video\": {}{}}}",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
     assert_eq!(err(&md, &deep).name(), "TypeError");
-    let huge = format!("{{\"video\": {{\"deviceId\": \"{}\"}}}}", "x".repeat(2 << 20));
+    let huge = format!(
+        "{{\"video\": {{\"deviceId\": \"{}\"}}}}",
+        "x".repeat(2 << 20)
+    );
     assert_eq!(err(&md, &huge).name(), "TypeError");
     assert!(MediaStreamConstraints::parse(&"{".repeat(10_000)).is_err());
 }
@@ -65,9 +91,18 @@ fn deeply_nested_or_huge_input_is_refused_without_a_crash() {
 #[test]
 fn bad_apply_constraints_leave_the_track_as_it_was() {
     let md = unpaced();
-    let t = md.get_user_media_json(r#"{"video": true}"#).unwrap().get_tracks()[0].clone();
+    let t = md
+        .get_user_media_json(r#"{"video": true}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let before = t.get_settings();
-    for bad in [json!("wide"), json!({"width": "wide"}), json!({"width": -1}), json!([1])] {
+    for bad in [
+        json!("wide"),
+        json!({"width": "wide"}),
+        json!({"width": -1}),
+        json!([1]),
+    ] {
         let e = t.apply_constraints(&bad).expect_err(&bad.to_string());
         assert_eq!(e.name(), "TypeError", "{bad}: {e}");
     }
@@ -78,19 +113,45 @@ fn bad_apply_constraints_leave_the_track_as_it_was() {
 #[test]
 fn bad_controls_and_configuration_are_clear_errors() {
     let md = unpaced();
-    let e = md.fake_device_control("fake:video:0", "explode").unwrap_err();
+    let e = md
+        .fake_device_control("fake:video:0", "explode")
+        .unwrap_err();
     assert_eq!(e.name(), "InvalidArgumentError");
-    assert!(e.message().contains("disconnect"), "lists the valid actions: {e}");
-    assert_eq!(md.fake_device_control("fake:video:9", "mute").unwrap_err().name(), "NotFoundError");
-    assert_eq!(md.configure(r#"{"backends": ["nope"]}"#).unwrap_err().name(), "TypeError");
-    assert_eq!(md.configure(r#"{"fake": {"video": 100000}}"#).unwrap_err().name(), "TypeError");
-    md.get_user_media_json(r#"{"video": true}"#).expect("a refused configure keeps the old one");
+    assert!(
+        e.message().contains("disconnect"),
+        "lists the valid actions: {e}"
+    );
+    assert_eq!(
+        md.fake_device_control("fake:video:9", "mute")
+            .unwrap_err()
+            .name(),
+        "NotFoundError"
+    );
+    assert_eq!(
+        md.configure(r#"{"backends": ["nope"]}"#)
+            .unwrap_err()
+            .name(),
+        "TypeError"
+    );
+    assert_eq!(
+        md.configure(r#"{"fake": {"video": 100000}}"#)
+            .unwrap_err()
+            .name(),
+        "TypeError"
+    );
+    md.get_user_media_json(r#"{"video": true}"#)
+        .expect("a refused configure keeps the old one");
 }
 
 #[test]
 fn a_zero_timeout_read_is_a_timeout_not_a_hang() {
-    let md = MediaDevices::from_json(r#"{"backends": ["fake"], "fake": {"pacing": "realtime"}}"#).unwrap();
-    let t = md.get_user_media_json(r#"{"video": {"frameRate": 1}}"#).unwrap().get_tracks()[0].clone();
+    let md = MediaDevices::from_json(r#"{"backends": ["fake"], "fake": {"pacing": "realtime"}}"#)
+        .unwrap();
+    let t = md
+        .get_user_media_json(r#"{"video": {"frameRate": 1}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     t.read(SECOND).unwrap();
     let e = t.read(Some(std::time::Duration::ZERO)).unwrap_err();
     assert_eq!(e.name(), "TimeoutError");

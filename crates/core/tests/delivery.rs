@@ -14,14 +14,27 @@ use serde_json::json;
 #[test]
 fn sequence_numbers_arrive_in_order_none_repeated_and_match_the_picture() {
     let md = unpaced();
-    let t = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let t = md
+        .get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let mut last = None;
     for _ in 0..300 {
         let f = t.read(SECOND).unwrap();
-        let painted = decode_sequence(f.video().unwrap()).expect("the picture carries its sequence number");
-        assert_eq!(painted, f.sequence() & 0xFFFF_FFFF, "the picture is the frame it claims to be");
+        let painted =
+            decode_sequence(f.video().unwrap()).expect("the picture carries its sequence number");
+        assert_eq!(
+            painted,
+            f.sequence() & 0xFFFF_FFFF,
+            "the picture is the frame it claims to be"
+        );
         if let Some(prev) = last {
-            assert_eq!(f.sequence(), prev + 1, "a single reader of an unpaced source loses nothing");
+            assert_eq!(
+                f.sequence(),
+                prev + 1,
+                "a single reader of an unpaced source loses nothing"
+            );
         }
         last = Some(f.sequence());
     }
@@ -31,7 +44,11 @@ fn sequence_numbers_arrive_in_order_none_repeated_and_match_the_picture() {
 #[test]
 fn a_slow_consumer_drops_its_own_frames_without_slowing_another_track_or_the_source() {
     let md = unpaced();
-    let fast = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let fast = md
+        .get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let slow = fast.clone_track();
     let first = fast.read(SECOND).unwrap().sequence();
     let mut expected = first + 1;
@@ -42,16 +59,26 @@ fn a_slow_consumer_drops_its_own_frames_without_slowing_another_track_or_the_sou
     }
     let stats = slow.stats();
     assert_eq!(stats.frames_delivered, 0);
-    assert!(stats.frames_dropped >= 490, "the slow track's drops are counted: {stats:?}");
+    assert!(
+        stats.frames_dropped >= 490,
+        "the slow track's drops are counted: {stats:?}"
+    );
     // What the slow track holds now is the newest frames, not the oldest.
     let newest = slow.read(SECOND).unwrap().sequence();
-    assert!(newest + 10 > expected, "slow track kept recent frames: {newest} vs {expected}");
+    assert!(
+        newest + 10 > expected,
+        "slow track kept recent frames: {newest} vs {expected}"
+    );
 }
 
 #[test]
 fn frames_of_one_picture_share_one_buffer_across_tracks() {
     let md = unpaced();
-    let a = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let a = md
+        .get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let b = a.clone_track();
     let fa = a.read(SECOND).unwrap();
     let fb = loop {
@@ -61,19 +88,37 @@ fn frames_of_one_picture_share_one_buffer_across_tracks() {
         }
     };
     if fb.sequence() == fa.sequence() {
-        assert!(fa.shares_buffer_with(&fb), "one capture, one buffer, two tracks");
+        assert!(
+            fa.shares_buffer_with(&fb),
+            "one capture, one buffer, two tracks"
+        );
     }
-    let c = md.get_user_media_json(r#"{"video": {"deviceId": {"exact": "fake:video:0"}, "pixelFormat": "RGB24"}}"#).unwrap().get_tracks()[0].clone();
+    let c = md
+        .get_user_media_json(
+            r#"{"video": {"deviceId": {"exact": "fake:video:0"}, "pixelFormat": "RGB24"}}"#,
+        )
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let f = c.read(SECOND).unwrap();
     assert_eq!(f.video().unwrap().format(), PixelFormat::Rgb24);
-    assert_eq!(decode_sequence(f.video().unwrap()), Some(f.sequence() & 0xFFFF_FFFF));
+    assert_eq!(
+        decode_sequence(f.video().unwrap()),
+        Some(f.sequence() & 0xFFFF_FFFF)
+    );
 }
 
 #[test]
 fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
     let md = realtime();
-    let full = md.get_user_media_json(r#"{"video": {"width": 640, "height": 480, "frameRate": 30}}"#).unwrap().get_tracks()[0].clone();
-    let cfg = |fmt: &str| json!({"video": {"deviceId": {"exact": "fake:video:0"}, "width": {"exact": 320}, "height": {"exact": 240}, "frameRate": {"exact": 10}, "pixelFormat": {"exact": fmt}}}).to_string();
+    let full = md
+        .get_user_media_json(r#"{"video": {"width": 640, "height": 480, "frameRate": 30}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
+    let cfg = |fmt: &str| {
+        json!({"video": {"deviceId": {"exact": "fake:video:0"}, "width": {"exact": 320}, "height": {"exact": 240}, "frameRate": {"exact": 10}, "pixelFormat": {"exact": fmt}}}).to_string()
+    };
     let small = md.get_user_media_json(&cfg("NV12")).unwrap().get_tracks()[0].clone();
     let rgba = md.get_user_media_json(&cfg("BGRA")).unwrap().get_tracks()[0].clone();
     let start = Instant::now();
@@ -84,7 +129,11 @@ fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
                 let v = f.video().unwrap();
                 let want = if i == 0 { (640, 480) } else { (320, 240) };
                 assert_eq!((v.width(), v.height()), want);
-                assert_eq!(decode_sequence(v), Some(f.sequence() & 0xFFFF_FFFF), "track {i}");
+                assert_eq!(
+                    decode_sequence(v),
+                    Some(f.sequence() & 0xFFFF_FFFF),
+                    "track {i}"
+                );
                 counts[i] += 1;
             }
         }
@@ -98,7 +147,11 @@ fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
 #[test]
 fn real_time_pacing_delivers_the_frame_rate_asked_for() {
     let md = realtime();
-    let t = md.get_user_media_json(r#"{"video": {"frameRate": 20, "width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let t = md
+        .get_user_media_json(r#"{"video": {"frameRate": 20, "width": 160, "height": 120}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let first = t.read(SECOND).unwrap();
     let mut last = first.clone();
     let start = Instant::now();
@@ -121,7 +174,10 @@ fn the_device_closes_exactly_when_the_last_track_goes() {
     let clones: Vec<_> = (0..3).map(|_| t.clone_track()).collect();
     for (i, c) in clones.iter().enumerate() {
         c.stop();
-        assert!(usage().is_open(), "closed after stopping clone {i} of 3 with the original live");
+        assert!(
+            usage().is_open(),
+            "closed after stopping clone {i} of 3 with the original live"
+        );
     }
     t.stop();
     assert_eq!((usage().opens, usage().closes), (1, 1));
@@ -133,12 +189,20 @@ fn disconnect_fires_ended_once_on_every_track_and_deactivates_the_stream() {
     let s = md.get_user_media_json(r#"{"video": true}"#).unwrap();
     let t = s.get_tracks()[0].clone();
     let c = t.clone_track();
-    let (ct, cc) = (Counter::on(&t, TrackEvent::Ended), Counter::on(&c, TrackEvent::Ended));
-    md.fake_device_control("fake:video:0", "disconnect").unwrap();
-    md.fake_device_control("fake:video:0", "disconnect").unwrap();
+    let (ct, cc) = (
+        Counter::on(&t, TrackEvent::Ended),
+        Counter::on(&c, TrackEvent::Ended),
+    );
+    md.fake_device_control("fake:video:0", "disconnect")
+        .unwrap();
+    md.fake_device_control("fake:video:0", "disconnect")
+        .unwrap();
     assert_eq!((ct.settled(), cc.settled()), (1, 1));
     assert!(!s.active());
-    assert!(!md.fake_device_usage("fake:video:0").unwrap().is_open(), "a lost device is released");
+    assert!(
+        !md.fake_device_usage("fake:video:0").unwrap().is_open(),
+        "a lost device is released"
+    );
     // A reader drains what was queued, then learns the track ended.
     let mut n = 0;
     while t.read(SECOND).is_ok() {
@@ -151,8 +215,15 @@ fn disconnect_fires_ended_once_on_every_track_and_deactivates_the_stream() {
 #[test]
 fn mute_and_unmute_fire_events_and_pause_delivery() {
     let md = realtime();
-    let t = md.get_user_media_json(r#"{"audio": true}"#).unwrap().get_tracks()[0].clone();
-    let (mute, unmute) = (Counter::on(&t, TrackEvent::Mute), Counter::on(&t, TrackEvent::Unmute));
+    let t = md
+        .get_user_media_json(r#"{"audio": true}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
+    let (mute, unmute) = (
+        Counter::on(&t, TrackEvent::Mute),
+        Counter::on(&t, TrackEvent::Unmute),
+    );
     t.read(SECOND).unwrap();
     md.fake_device_control("fake:audio:0", "mute").unwrap();
     assert!(eventually(|| t.muted()));
@@ -169,7 +240,11 @@ fn mute_and_unmute_fire_events_and_pause_delivery() {
 #[test]
 fn a_frame_stays_valid_after_its_track_stopped() {
     let md = unpaced();
-    let t = md.get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#).unwrap().get_tracks()[0].clone();
+    let t = md
+        .get_user_media_json(r#"{"video": {"width": 320, "height": 240}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let f = t.read(SECOND).unwrap();
     t.stop();
     drop(t);
@@ -180,12 +255,19 @@ fn a_frame_stays_valid_after_its_track_stopped() {
 #[test]
 fn a_callback_receives_frames_in_order_and_may_stop_its_own_track() {
     let md = unpaced();
-    let t = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#).unwrap().get_tracks()[0].clone();
+    let t = md
+        .get_user_media_json(r#"{"video": {"width": 160, "height": 120}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (s, me) = (Arc::clone(&seen), t.clone());
     t.set_frame_callback(Some(Arc::new(move |f: &lms_core::Frame| {
         let mut v = s.lock().unwrap();
-        v.push((f.sequence(), std::thread::current().name().map(str::to_string)));
+        v.push((
+            f.sequence(),
+            std::thread::current().name().map(str::to_string),
+        ));
         if v.len() == 50 {
             me.stop();
         }
@@ -194,7 +276,11 @@ fn a_callback_receives_frames_in_order_and_may_stop_its_own_track() {
     assert!(eventually(|| t.ready_state() == ReadyState::Ended));
     std::thread::sleep(Duration::from_millis(50));
     let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen.len(), 50, "no frame after the callback stopped its track");
+    assert_eq!(
+        seen.len(),
+        50,
+        "no frame after the callback stopped its track"
+    );
     assert!(seen.windows(2).all(|w| w[1].0 == w[0].0 + 1));
     assert_eq!(seen[0].1.as_deref(), Some("lms-track"));
     assert!(!md.fake_device_usage("fake:video:0").unwrap().is_open());
@@ -203,7 +289,9 @@ fn a_callback_receives_frames_in_order_and_may_stop_its_own_track() {
 #[test]
 fn many_threads_reading_cloning_and_stopping_at_once_leave_nothing_open() {
     let md = unpaced();
-    let s = md.get_user_media_json(r#"{"video": {"width": 160, "height": 120}, "audio": true}"#).unwrap();
+    let s = md
+        .get_user_media_json(r#"{"video": {"width": 160, "height": 120}, "audio": true}"#)
+        .unwrap();
     let read = Arc::new(AtomicU64::new(0));
     let threads: Vec<_> = (0..8)
         .map(|i| {
@@ -238,7 +326,11 @@ fn many_threads_reading_cloning_and_stopping_at_once_leave_nothing_open() {
 #[test]
 fn audio_tracks_get_their_own_rate_channels_and_format() {
     let md = unpaced();
-    let a = md.get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 1}}"#).unwrap().get_tracks()[0].clone();
+    let a = md
+        .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 1}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
     let b = md
         .get_user_media_json(r#"{"audio": {"sampleRate": {"exact": 16000}, "channelCount": {"exact": 2}, "sampleFormat": {"exact": "s16"}, "latency": {"exact": 0.02}}}"#)
         .unwrap()
@@ -249,8 +341,13 @@ fn audio_tracks_get_their_own_rate_channels_and_format() {
     while left.len() < 16000 {
         let f = b.read(SECOND).unwrap();
         let buf = f.audio().unwrap();
-        assert_eq!((buf.sample_rate(), buf.channels(), buf.frames()), (16000, 2, 320));
-        let lms_core::Samples::S16(s) = buf.samples() else { panic!("s16 asked for") };
+        assert_eq!(
+            (buf.sample_rate(), buf.channels(), buf.frames()),
+            (16000, 2, 320)
+        );
+        let lms_core::Samples::S16(s) = buf.samples() else {
+            panic!("s16 asked for")
+        };
         left.extend(s.chunks(2).map(|p| p[0] as f32 / 32767.0));
         while a.try_read().is_some() {}
     }

@@ -73,7 +73,11 @@ impl AudioAdapter {
             None
         } else {
             let channels = src_channels.min(target.channels);
-            Some(ResampleStage::new(src_rate, target.sample_rate, usize::from(channels))?)
+            Some(ResampleStage::new(
+                src_rate,
+                target.sample_rate,
+                usize::from(channels),
+            )?)
         };
         Ok(AudioAdapter {
             src_rate,

@@ -56,7 +56,9 @@ fn sample_chunks(samples: &[f32], rate: u32, channels: u16) -> Vec<AudioBuffer> 
 fn run(adapter: &mut AudioAdapter, input: &[AudioBuffer]) -> Vec<AudioBuffer> {
     let mut out = Vec::new();
     for chunk in input {
-        adapter.push(chunk, &mut |b: &AudioBuffer| out.push(b.clone())).expect("push");
+        adapter
+            .push(chunk, &mut |b: &AudioBuffer| out.push(b.clone()))
+            .expect("push");
     }
     out
 }
@@ -78,13 +80,21 @@ fn target(
     channels: u16,
     chunk_frames: usize,
 ) -> AudioTarget {
-    AudioTarget { format, sample_rate, channels, chunk_frames }
+    AudioTarget {
+        format,
+        sample_rate,
+        channels,
+        chunk_frames,
+    }
 }
 
 fn assert_every_chunk_is(chunks: &[AudioBuffer], t: &AudioTarget) {
     assert!(!chunks.is_empty(), "nothing emitted");
     for c in chunks {
-        assert!(c.is(t.format, t.sample_rate, t.channels, t.chunk_frames), "chunk {c:?}");
+        assert!(
+            c.is(t.format, t.sample_rate, t.channels, t.chunk_frames),
+            "chunk {c:?}"
+        );
         let samples = match c.samples() {
             Samples::F32(v) => v.len(),
             Samples::S16(v) => v.len(),
@@ -111,7 +121,10 @@ fn stereo_48k_f32_to_mono_16k_s16_keeps_440_hz_in_exact_chunks_without_clicks() 
     // Total output is one second at 16 kHz, short by at most the resampler's latency and
     // one partly filled chunk.
     let short_by = 16_000 - mono.len();
-    assert!(short_by <= adapter.latency_frames() + t.chunk_frames, "short by {short_by}");
+    assert!(
+        short_by <= adapter.latency_frames() + t.chunk_frames,
+        "short by {short_by}"
+    );
     // After the filter's start-up (its first block), the tone is intact: same frequency,
     // same level, and no step anywhere (chunk boundaries included) steeper than the sine's.
     let settled = &mono[160..];
@@ -120,7 +133,11 @@ fn stereo_48k_f32_to_mono_16k_s16_keeps_440_hz_in_exact_chunks_without_clicks() 
     let peak = settled.iter().fold(0.0f32, |m, x| m.max(x.abs()));
     assert!((peak - 0.8).abs() < 0.01, "peak {peak}");
     let bound = sine_step(0.8, 440.0, 16_000) * 1.05;
-    assert!(max_step(settled) <= bound, "step {} > {bound}", max_step(settled));
+    assert!(
+        max_step(settled) <= bound,
+        "step {} > {bound}",
+        max_step(settled)
+    );
 }
 
 #[test]
@@ -133,7 +150,10 @@ fn mono_44_1k_s16_to_stereo_48k_f32_keeps_1_khz_on_both_channels() {
     assert_every_chunk_is(&out, &t);
     let samples = joined(&out);
     let (left, right) = (channel(&samples, 2, 0), channel(&samples, 2, 1));
-    assert_eq!(left, right, "up-mixing duplicates the resampled mono channel");
+    assert_eq!(
+        left, right,
+        "up-mixing duplicates the resampled mono channel"
+    );
     assert!(48_000 - left.len() <= adapter.latency_frames() + t.chunk_frames);
     let measured = estimate_frequency(&left[480..], 48_000);
     assert!((measured - 1000.0).abs() < 1.0, "measured {measured} Hz");
@@ -160,7 +180,9 @@ fn rates_without_a_usable_common_divisor_use_the_sinc_resampler_and_keep_the_ton
 #[test]
 fn equal_shapes_pass_through_bit_exact_in_whole_chunks() {
     // Values outside [-1, 1], tiny values and negative zero must all survive untouched.
-    let mut samples: Vec<f32> = (0..2 * 4_000).map(|n| ((n as f32) * 0.37).sin() * 1.5).collect();
+    let mut samples: Vec<f32> = (0..2 * 4_000)
+        .map(|n| ((n as f32) * 0.37).sin() * 1.5)
+        .collect();
     samples[10] = -0.0;
     samples[11] = 1e-30;
     let t = target(SampleFormat::F32, 48_000, 2, 480);
@@ -171,7 +193,11 @@ fn equal_shapes_pass_through_bit_exact_in_whole_chunks() {
 
     assert_every_chunk_is(&out, &t);
     let delivered = joined(&out);
-    assert_eq!(delivered.len(), 8 * 480 * 2, "8 whole chunks of 4000 frames");
+    assert_eq!(
+        delivered.len(),
+        8 * 480 * 2,
+        "8 whole chunks of 4000 frames"
+    );
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&delivered), bits(&samples[..delivered.len()]));
 }
@@ -189,7 +215,9 @@ fn s16_to_f32_and_back_to_s16_is_exact_for_every_value() {
     let mut back = Vec::new();
     for floats in run(&mut to_f32, &[input]) {
         for ints in run(&mut to_s16, &[floats]) {
-            let Samples::S16(v) = ints.samples() else { panic!("s16 target gave {ints:?}") };
+            let Samples::S16(v) = ints.samples() else {
+                panic!("s16 target gave {ints:?}")
+            };
             back.extend_from_slice(v);
         }
     }
@@ -214,7 +242,11 @@ fn stereo_to_mono_averages_different_left_and_right_signals() {
     let left = tone_chunks(SampleFormat::F32, 16_000, 1, 440.0, 0.5, 0.1);
     let right = tone_chunks(SampleFormat::F32, 16_000, 1, 1234.0, 0.3, 0.1);
     let (left, right) = (joined(&left), joined(&right));
-    let interleaved: Vec<f32> = left.iter().zip(&right).flat_map(|(l, r)| [*l, *r]).collect();
+    let interleaved: Vec<f32> = left
+        .iter()
+        .zip(&right)
+        .flat_map(|(l, r)| [*l, *r])
+        .collect();
     let t = target(SampleFormat::F32, 16_000, 1, 160);
     let out = run(
         &mut AudioAdapter::new(16_000, 2, t).expect("valid"),
@@ -225,7 +257,10 @@ fn stereo_to_mono_averages_different_left_and_right_signals() {
     let mono = joined(&out);
     assert_eq!(mono.len(), 1600);
     for ((m, l), r) in mono.iter().zip(&left).zip(&right) {
-        assert!((m - (l + r) / 2.0).abs() < 1e-7, "{m} is not the mean of {l} and {r}");
+        assert!(
+            (m - (l + r) / 2.0).abs() < 1e-7,
+            "{m} is not the mean of {l} and {r}"
+        );
     }
 }
 
@@ -252,13 +287,62 @@ fn bad_arguments_are_invalid_argument_errors() {
         (10_000_000, 2, good),
         (48_000, 0, good),
         (48_000, 1000, good),
-        (48_000, 2, AudioTarget { sample_rate: 0, ..good }),
-        (48_000, 2, AudioTarget { sample_rate: u32::MAX, ..good }),
-        (48_000, 2, AudioTarget { channels: 0, ..good }),
-        (48_000, 2, AudioTarget { channels: u16::MAX, ..good }),
-        (48_000, 2, AudioTarget { chunk_frames: 0, ..good }),
-        (48_000, 2, AudioTarget { chunk_frames: 48_001, ..good }),
-        (48_000, 2, AudioTarget { chunk_frames: usize::MAX, ..good }),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                sample_rate: 0,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                sample_rate: u32::MAX,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                channels: 0,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                channels: u16::MAX,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                chunk_frames: 0,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                chunk_frames: 48_001,
+                ..good
+            },
+        ),
+        (
+            48_000,
+            2,
+            AudioTarget {
+                chunk_frames: usize::MAX,
+                ..good
+            },
+        ),
     ];
     for (rate, channels, t) in cases {
         let result = AudioAdapter::new(rate, channels, t);
@@ -267,7 +351,15 @@ fn bad_arguments_are_invalid_argument_errors() {
             "{rate} Hz x {channels} -> {t:?} gave {result:?}"
         );
     }
-    assert!(AudioAdapter::new(48_000, 2, AudioTarget { chunk_frames: 48_000, ..good }).is_ok());
+    assert!(AudioAdapter::new(
+        48_000,
+        2,
+        AudioTarget {
+            chunk_frames: 48_000,
+            ..good
+        }
+    )
+    .is_ok());
 }
 
 #[test]
@@ -281,12 +373,20 @@ fn a_chunk_of_the_wrong_shape_is_refused_and_changes_nothing() {
         AudioBuffer::new(SampleFormat::F32, 0, 0, 0),
     ] {
         let result = adapter.push(&wrong, &mut |_: &AudioBuffer| emitted += 1);
-        assert!(matches!(result, Err(Error::InvalidArgument(_))), "{wrong:?} gave {result:?}");
+        assert!(
+            matches!(result, Err(Error::InvalidArgument(_))),
+            "{wrong:?} gave {result:?}"
+        );
     }
     assert_eq!(emitted, 0);
     let right = AudioBuffer::new(SampleFormat::F32, 48_000, 2, 480);
-    adapter.push(&right, &mut |_: &AudioBuffer| emitted += 1).expect("push");
-    assert_eq!(emitted, 1, "exactly one chunk: nothing of the refused chunks was kept");
+    adapter
+        .push(&right, &mut |_: &AudioBuffer| emitted += 1)
+        .expect("push");
+    assert_eq!(
+        emitted, 1,
+        "exactly one chunk: nothing of the refused chunks was kept"
+    );
 }
 
 #[test]
@@ -298,7 +398,10 @@ fn a_trailing_partial_frame_is_ignored() {
     let out = run(&mut adapter, &[odd]);
     assert_eq!(out.len(), 1);
     let mono = joined(&out);
-    assert!((mono[0] - 0.3).abs() < 1e-6 && (mono[1] - 0.7).abs() < 1e-6, "{mono:?}");
+    assert!(
+        (mono[0] - 0.3).abs() < 1e-6 && (mono[1] - 0.7).abs() < 1e-6,
+        "{mono:?}"
+    );
 }
 
 #[test]

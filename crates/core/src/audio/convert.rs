@@ -133,7 +133,10 @@ mod tests {
         let src = [0.1f32, 0.2, 0.3, 0.4, 0.5, 0.6];
         let mut dst = [0.0f32; 2];
         mix_frames(&src, 6, &mut dst, 2);
-        assert!((dst[0] - 0.3).abs() < 1e-6 && (dst[1] - 0.4).abs() < 1e-6, "{dst:?}");
+        assert!(
+            (dst[0] - 0.3).abs() < 1e-6 && (dst[1] - 0.4).abs() < 1e-6,
+            "{dst:?}"
+        );
     }
 
     #[test]

@@ -37,8 +37,11 @@ pub const DEFAULT_CHUNK_SECONDS: f64 = 0.010;
 ///
 /// `chunk_frames_for(48_000, 0.010) == 480`; `chunk_frames_for(44_100, 0.010) == 441`.
 pub fn chunk_frames_for(sample_rate: u32, seconds: f64) -> usize {
-    let seconds =
-        if seconds.is_finite() && seconds > 0.0 { seconds } else { DEFAULT_CHUNK_SECONDS };
+    let seconds = if seconds.is_finite() && seconds > 0.0 {
+        seconds
+    } else {
+        DEFAULT_CHUNK_SECONDS
+    };
     let seconds = seconds.min(f64::from(MAX_CHUNK_SECONDS));
     let frames = (f64::from(sample_rate) * seconds).round();
     // `frames` is finite and at most `u32::MAX` (seconds <= 1), so the cast cannot truncate.

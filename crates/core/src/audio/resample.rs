@@ -67,7 +67,14 @@ impl ResampleStage {
         let input = vec![0.0; resampler.input_frames_max() * channels];
         let output = vec![0.0; resampler.output_frames_max() * channels];
         let startup_left = resampler.output_delay();
-        Ok(ResampleStage { resampler, channels, input, staged: 0, output, startup_left })
+        Ok(ResampleStage {
+            resampler,
+            channels,
+            input,
+            staged: 0,
+            output,
+            startup_left,
+        })
     }
 
     /// Input frames consumed per resampler call.
@@ -92,7 +99,9 @@ impl ResampleStage {
         let mut rest = src;
         while rest.len() >= src_channels.max(1) {
             let need = self.block_frames();
-            let room = self.input.get_mut(self.staged * self.channels..need * self.channels);
+            let room = self
+                .input
+                .get_mut(self.staged * self.channels..need * self.channels);
             let Some(room) = room.filter(|r| !r.is_empty()) else {
                 return Err(Error::Internal("resampler staging buffer too small".into()));
             };
@@ -128,7 +137,10 @@ impl ResampleStage {
             .map_err(|e| internal(&e))?;
         let dropped = self.startup_left.min(written);
         self.startup_left -= dropped;
-        if let Some(fresh) = self.output.get(dropped * self.channels..written * self.channels) {
+        if let Some(fresh) = self
+            .output
+            .get(dropped * self.channels..written * self.channels)
+        {
             if !fresh.is_empty() {
                 sink(fresh);
             }
@@ -150,13 +162,20 @@ fn make_resampler(
     channels: usize,
 ) -> Result<Box<dyn Resampler<f32>>> {
     let refused = |e: rubato::ResamplerConstructionError| {
-        Error::InvalidArgument(format!("cannot resample {src_rate} Hz to {dst_rate} Hz: {e}"))
+        Error::InvalidArgument(format!(
+            "cannot resample {src_rate} Hz to {dst_rate} Hz: {e}"
+        ))
     };
     let chunk = block_hint(src_rate);
     if gcd(src_rate, dst_rate) >= MIN_FFT_GCD {
-        let fft =
-            Fft::<f32>::new(src_rate as usize, dst_rate as usize, chunk, channels, FixedSync::Both)
-                .map_err(refused)?;
+        let fft = Fft::<f32>::new(
+            src_rate as usize,
+            dst_rate as usize,
+            chunk,
+            channels,
+            FixedSync::Both,
+        )
+        .map_err(refused)?;
         Ok(Box::new(fft))
     } else {
         let ratio = f64::from(dst_rate) / f64::from(src_rate);

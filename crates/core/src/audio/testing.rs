@@ -28,7 +28,10 @@ pub fn estimate_frequency(samples: &[f32], sample_rate: u32) -> f64 {
 /// The largest jump between two neighbouring samples: a click shows up as a step far above
 /// the signal's own slope (`amplitude * 2π * frequency / sample_rate` for a sine).
 pub fn max_step(samples: &[f32]) -> f32 {
-    samples.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+    samples
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
 }
 
 /// Channel `channel` of interleaved `samples` with `channels` channels.
@@ -36,7 +39,12 @@ pub fn channel(samples: &[f32], channels: usize, channel: usize) -> Vec<f32> {
     if channels == 0 {
         return Vec::new();
     }
-    samples.iter().skip(channel).step_by(channels).copied().collect()
+    samples
+        .iter()
+        .skip(channel)
+        .step_by(channels)
+        .copied()
+        .collect()
 }
 
 #[cfg(test)]
@@ -45,14 +53,19 @@ mod tests {
 
     fn sine(freq: f64, rate: u32, len: usize) -> Vec<f32> {
         let w = std::f64::consts::TAU * freq / f64::from(rate);
-        (0..len).map(|n| (w * n as f64 + 0.3).sin() as f32).collect()
+        (0..len)
+            .map(|n| (w * n as f64 + 0.3).sin() as f32)
+            .collect()
     }
 
     #[test]
     fn estimate_frequency_finds_a_sine_frequency() {
         for freq in [50.0, 440.0, 1234.5, 7000.0] {
             let measured = estimate_frequency(&sine(freq, 48_000, 48_000), 48_000);
-            assert!((measured - freq).abs() < 0.01, "{freq} Hz measured as {measured}");
+            assert!(
+                (measured - freq).abs() < 0.01,
+                "{freq} Hz measured as {measured}"
+            );
         }
     }
 
@@ -72,7 +85,10 @@ mod tests {
 
     #[test]
     fn channel_deinterleaves() {
-        assert_eq!(channel(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 1), vec![2.0, 4.0, 6.0]);
+        assert_eq!(
+            channel(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 1),
+            vec![2.0, 4.0, 6.0]
+        );
         assert!(channel(&[1.0], 0, 0).is_empty());
     }
 }

@@ -30,7 +30,11 @@ impl Tone {
         } else {
             0.0
         };
-        let amplitude = if amplitude.is_nan() { 0.0 } else { amplitude.clamp(0.0, 1.0) };
+        let amplitude = if amplitude.is_nan() {
+            0.0
+        } else {
+            amplitude.clamp(0.0, 1.0)
+        };
         Tone {
             step,
             phase: 0.0,
@@ -114,9 +118,14 @@ mod tests {
         let float = f32_samples(&mut Tone::new(997.0, 44_100, 2, 1.0), 4410);
         let mut ints = Samples::S16(vec![0; 4410]);
         Tone::new(997.0, 44_100, 2, 1.0).fill(&mut ints);
-        let Samples::S16(ints) = ints else { unreachable!("filled an S16 buffer") };
+        let Samples::S16(ints) = ints else {
+            unreachable!("filled an S16 buffer")
+        };
         for (f, i) in float.iter().zip(&ints) {
-            assert!((f64::from(*f) * 32767.0 - f64::from(*i)).abs() <= 1.0, "{f} vs {i}");
+            assert!(
+                (f64::from(*f) * 32767.0 - f64::from(*i)).abs() <= 1.0,
+                "{f} vs {i}"
+            );
         }
     }
 

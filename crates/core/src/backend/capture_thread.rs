@@ -45,8 +45,14 @@ impl CaptureThread {
     ) -> std::io::Result<CaptureThread> {
         let stop = Arc::new(StopFlag::default());
         let flag = Arc::clone(&stop);
-        let handle = std::thread::Builder::new().name(name).spawn(move || body(flag))?;
-        Ok(CaptureThread { stop, handle: Some(handle), on_stop: Vec::new() })
+        let handle = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || body(flag))?;
+        Ok(CaptureThread {
+            stop,
+            handle: Some(handle),
+            on_stop: Vec::new(),
+        })
     }
 
     /// Also wake waiters on `signal` when stopping (e.g. the source's "room" signal).

@@ -28,7 +28,15 @@ use crate::video::{PaintState, Painter};
 /// Buffers a fake source may have in flight (frames queued or held by consumers).
 const POOL_SIZE: usize = 64;
 /// The test controls a fake device accepts.
-pub const ACTIONS: [&str; 7] = ["disconnect", "reconnect", "mute", "unmute", "fail", "busy", "free"];
+pub const ACTIONS: [&str; 7] = [
+    "disconnect",
+    "reconnect",
+    "mute",
+    "unmute",
+    "fail",
+    "busy",
+    "free",
+];
 
 /// How often a fake device was opened and closed (a driver made and released).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,7 +86,11 @@ impl FakeBackend {
             let (w, h, fps) = (cam.max_width, cam.max_height, cam.max_frame_rate);
             devices.push(FakeDevice::new(
                 DeviceEntry {
-                    info: info(MediaKind::Video, i, cam.label.clone().unwrap_or(format!("Fake Camera {i}"))),
+                    info: info(
+                        MediaKind::Video,
+                        i,
+                        cam.label.clone().unwrap_or(format!("Fake Camera {i}")),
+                    ),
                     capabilities: Capabilities::Video {
                         modes: vec![VideoMode {
                             format: PixelFormat::I420,
@@ -98,11 +110,19 @@ impl FakeBackend {
         for (i, mic) in config.audio.iter().enumerate() {
             let modes = SampleFormat::ALL
                 .iter()
-                .map(|&format| AudioMode { format, sample_rate: Range::new(8_000, 48_000), channels: Range::new(1, 2) })
+                .map(|&format| AudioMode {
+                    format,
+                    sample_rate: Range::new(8_000, 48_000),
+                    channels: Range::new(1, 2),
+                })
                 .collect();
             devices.push(FakeDevice::new(
                 DeviceEntry {
-                    info: info(MediaKind::Audio, i, mic.label.clone().unwrap_or(format!("Fake Microphone {i}"))),
+                    info: info(
+                        MediaKind::Audio,
+                        i,
+                        mic.label.clone().unwrap_or(format!("Fake Microphone {i}")),
+                    ),
                     capabilities: Capabilities::Audio {
                         modes,
                         latency: Range::new(0.001, 0.5),
@@ -115,7 +135,11 @@ impl FakeBackend {
         }
         FakeBackend {
             pacing: config.pacing,
-            state: Arc::new(Mutex::new(State { devices, next_driver: 1, notifier: None })),
+            state: Arc::new(Mutex::new(State {
+                devices,
+                next_driver: 1,
+                notifier: None,
+            })),
         }
     }
 
@@ -156,10 +180,20 @@ impl Backend for FakeBackend {
     }
 
     fn devices(&self) -> Vec<DeviceEntry> {
-        lock(&self.state).devices.iter().filter(|d| d.connected).map(|d| d.entry.clone()).collect()
+        lock(&self.state)
+            .devices
+            .iter()
+            .filter(|d| d.connected)
+            .map(|d| d.entry.clone())
+            .collect()
     }
 
-    fn open(&self, device_id: &str, mode: &NativeMode, sink: SourceSink) -> Result<Box<dyn Driver>> {
+    fn open(
+        &self,
+        device_id: &str,
+        mode: &NativeMode,
+        sink: SourceSink,
+    ) -> Result<Box<dyn Driver>> {
         let mut state = lock(&self.state);
         let number = state.next_driver;
         let device = state
@@ -168,26 +202,44 @@ impl Backend for FakeBackend {
             .find(|d| d.entry.info.device_id == device_id && d.connected)
             .ok_or_else(|| Error::NotFound(format!("no fake device {device_id}")))?;
         if device.busy {
-            return Err(Error::NotReadable(format!("device {device_id} is busy (fake test control)")));
+            return Err(Error::NotReadable(format!(
+                "device {device_id} is busy (fake test control)"
+            )));
         }
         let muted = Arc::clone(&device.muted);
         let pacing = self.pacing;
         let name = format!("lms-fake-{}", device.entry.info.kind);
         let mut thread = match *mode {
-            NativeMode::Video { format: PixelFormat::I420, width, height, frame_rate } => {
+            NativeMode::Video {
+                format: PixelFormat::I420,
+                width,
+                height,
+                frame_rate,
+            } => {
                 VideoBuffer::new(PixelFormat::I420, width, height)?;
                 let sink = sink.clone();
                 CaptureThread::spawn(name, move |stop| {
                     run_video(&stop, &sink, (width, height, frame_rate), pacing, &muted)
                 })
             }
-            NativeMode::Audio { format, sample_rate, channels, chunk_frames } => {
+            NativeMode::Audio {
+                format,
+                sample_rate,
+                channels,
+                chunk_frames,
+            } => {
                 let tone = Tone::new(device.tone_hz, sample_rate, channels, 0.5);
                 let shape = (format, sample_rate, channels, chunk_frames);
                 let sink = sink.clone();
-                CaptureThread::spawn(name, move |stop| run_audio(&stop, &sink, tone, shape, pacing, &muted))
+                CaptureThread::spawn(name, move |stop| {
+                    run_audio(&stop, &sink, tone, shape, pacing, &muted)
+                })
             }
-            ref other => return Err(Error::NotReadable(format!("fake device cannot run as {other:?}"))),
+            ref other => {
+                return Err(Error::NotReadable(format!(
+                    "fake device cannot run as {other:?}"
+                )))
+            }
         }
         .map_err(|e| Error::NotReadable(format!("cannot start capture thread: {e}")))?;
         if let Some(room) = sink.room_signal() {
@@ -255,7 +307,11 @@ impl Backend for FakeBackend {
     }
 
     fn usage(&self, device_id: &str) -> Option<DeviceUsage> {
-        lock(&self.state).devices.iter().find(|d| d.entry.info.device_id == device_id).map(|d| d.usage)
+        lock(&self.state)
+            .devices
+            .iter()
+            .find(|d| d.entry.info.device_id == device_id)
+            .map(|d| d.usage)
     }
 
     fn set_change_notifier(&self, notifier: ChangeNotifier) {
@@ -272,10 +328,16 @@ struct FakeDriver {
 
 impl Driver for FakeDriver {
     fn close(&mut self) {
-        let Some(mut thread) = self.thread.take() else { return };
+        let Some(mut thread) = self.thread.take() else {
+            return;
+        };
         thread.stop();
         let mut state = lock(&self.state);
-        if let Some(d) = state.devices.iter_mut().find(|d| d.entry.info.device_id == self.device_id) {
+        if let Some(d) = state
+            .devices
+            .iter_mut()
+            .find(|d| d.entry.info.device_id == self.device_id)
+        {
             d.usage.closes += 1;
             d.live.retain(|(n, _)| *n != self.number);
         }
@@ -290,7 +352,13 @@ impl Drop for FakeDriver {
 
 /// Wait for the next frame time: the pacing deadline, or room in a track's queue.
 /// Returns false when the thread must stop.
-fn wait_turn(stop: &StopFlag, sink: &SourceSink, pacing: Pacing, next: &mut Instant, period: Duration) -> bool {
+fn wait_turn(
+    stop: &StopFlag,
+    sink: &SourceSink,
+    pacing: Pacing,
+    next: &mut Instant,
+    period: Duration,
+) -> bool {
     match pacing {
         Pacing::RealTime => {
             if !stop.sleep_until(*next) {
@@ -308,14 +376,22 @@ fn wait_turn(stop: &StopFlag, sink: &SourceSink, pacing: Pacing, next: &mut Inst
             if stop.is_stopped() {
                 return false;
             }
-            if sink.wait_for_room(Some(Instant::now() + Duration::from_millis(100)), &|| stop.is_stopped()) {
+            if sink.wait_for_room(Some(Instant::now() + Duration::from_millis(100)), &|| {
+                stop.is_stopped()
+            }) {
                 return true;
             }
         },
     }
 }
 
-fn run_video(stop: &StopFlag, sink: &SourceSink, (w, h, fps): (u32, u32, f64), pacing: Pacing, muted: &AtomicBool) {
+fn run_video(
+    stop: &StopFlag,
+    sink: &SourceSink,
+    (w, h, fps): (u32, u32, f64),
+    pacing: Pacing,
+    muted: &AtomicBool,
+) {
     let painter = Painter::new(w, h);
     let mut pool = FramePool::new(POOL_SIZE);
     let mut states: Vec<PaintState> = Vec::new();
@@ -324,14 +400,21 @@ fn run_video(stop: &StopFlag, sink: &SourceSink, (w, h, fps): (u32, u32, f64), p
     let mut sequence = 0u64;
     while wait_turn(stop, sink, pacing, &mut next, period) {
         if muted.load(Ordering::Acquire) {
-            if pacing == Pacing::None && !stop.sleep_until(Instant::now() + Duration::from_millis(5)) {
+            if pacing == Pacing::None
+                && !stop.sleep_until(Instant::now() + Duration::from_millis(5))
+            {
                 return;
             }
             continue;
         }
         let acquired = pool.acquire(
             |d| d.video().is_some_and(|v| v.is(PixelFormat::I420, w, h)),
-            || FrameData::Video(VideoBuffer::new(PixelFormat::I420, w, h).unwrap_or_else(|_| unreachable_size())),
+            || {
+                FrameData::Video(
+                    VideoBuffer::new(PixelFormat::I420, w, h)
+                        .unwrap_or_else(|_| unreachable_size()),
+                )
+            },
         );
         let Some((slot, data)) = acquired else {
             sequence += 1; // every buffer is held by consumers: this frame is lost
@@ -369,13 +452,18 @@ fn run_audio(
     let mut sequence = 0u64;
     while wait_turn(stop, sink, pacing, &mut next, period) {
         if muted.load(Ordering::Acquire) {
-            if pacing == Pacing::None && !stop.sleep_until(Instant::now() + Duration::from_millis(5)) {
+            if pacing == Pacing::None
+                && !stop.sleep_until(Instant::now() + Duration::from_millis(5))
+            {
                 return;
             }
             continue;
         }
         let acquired = pool.acquire(
-            |d| d.audio().is_some_and(|a| a.is(format, rate, channels, chunk)),
+            |d| {
+                d.audio()
+                    .is_some_and(|a| a.is(format, rate, channels, chunk))
+            },
             || FrameData::Audio(AudioBuffer::new(format, rate, channels, chunk)),
         );
         let Some((slot, data)) = acquired else {

@@ -25,7 +25,8 @@ pub trait Backend: Send + Sync {
 
     /// Open a device to run at `mode`; frames go to `sink` until the driver is closed.
     /// `NotFoundError` for an unknown device, `NotReadableError` when it is busy or fails.
-    fn open(&self, device_id: &str, mode: &NativeMode, sink: SourceSink) -> Result<Box<dyn Driver>>;
+    fn open(&self, device_id: &str, mode: &NativeMode, sink: SourceSink)
+        -> Result<Box<dyn Driver>>;
 
     /// Test controls (`disconnect`, `reconnect`, `mute`, `unmute`, ...); only fake devices have them.
     fn control(&self, device_id: &str, action: &str) -> Result<()> {
@@ -71,7 +72,11 @@ pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
                     "backend \"{other}\" is not compiled into this build of localmediastream"
                 )))
             }
-            other => return Err(Error::Internal(format!("backend \"{other}\" has no constructor"))),
+            other => {
+                return Err(Error::Internal(format!(
+                    "backend \"{other}\" has no constructor"
+                )))
+            }
         }
     }
     Ok(out)

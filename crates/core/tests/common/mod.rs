@@ -9,14 +9,18 @@ use lms_core::{MediaDevices, MediaStreamTrack, TrackEvent};
 
 /// An isolated instance with fake devices that run as fast as they are read.
 pub fn unpaced() -> MediaDevices {
-    MediaDevices::from_json(r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 2, "audio": 1}}"#)
-        .expect("fake configuration")
+    MediaDevices::from_json(
+        r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 2, "audio": 1}}"#,
+    )
+    .expect("fake configuration")
 }
 
 /// An isolated instance with fake devices paced in real time.
 pub fn realtime() -> MediaDevices {
-    MediaDevices::from_json(r#"{"backends": ["fake"], "fake": {"pacing": "realtime", "video": 1, "audio": 1}}"#)
-        .expect("fake configuration")
+    MediaDevices::from_json(
+        r#"{"backends": ["fake"], "fake": {"pacing": "realtime", "video": 1, "audio": 1}}"#,
+    )
+    .expect("fake configuration")
 }
 
 pub fn with(config: &str) -> MediaDevices {

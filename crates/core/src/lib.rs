@@ -57,7 +57,7 @@ pub use kind::MediaKind;
 pub use queue::TrackStats;
 pub use settings::{AudioSettings, ResizeMode, TrackSettings, VideoSettings};
 pub use stream::MediaStream;
-pub use track::{FrameCallback, MediaStreamTrack, ReadyState};
+pub use track::{FrameCallback, MediaStreamTrack, ReadyState, WeakTrack};
 
 /// The library version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -53,6 +53,18 @@ pub struct MediaStreamTrack {
     inner: Arc<TrackInner>,
 }
 
+/// A weak handle to a track: does not keep it alive or stop it from stopping
+/// when its last strong handle goes.
+#[derive(Clone)]
+pub struct WeakTrack(std::sync::Weak<TrackInner>);
+
+impl WeakTrack {
+    /// The track, if some strong handle still holds it.
+    pub fn upgrade(&self) -> Option<MediaStreamTrack> {
+        self.0.upgrade().map(|inner| MediaStreamTrack { inner })
+    }
+}
+
 struct TrackInner {
     sink: Arc<TrackSink>,
     label: String,
@@ -143,6 +155,11 @@ impl MediaStreamTrack {
         } else {
             ReadyState::Live
         }
+    }
+
+    /// A handle that does not keep the track alive (for listeners kept elsewhere).
+    pub fn downgrade(&self) -> WeakTrack {
+        WeakTrack(Arc::downgrade(&self.inner))
     }
 
     /// Whether two handles are the same track.
@@ -236,6 +253,11 @@ impl MediaStreamTrack {
         self.inner.sink.settings.store(Arc::new(choice.settings));
         *lock(&self.inner.constraints) = parsed.raw;
         Ok(())
+    }
+
+    /// `applyConstraints()` with constraints as JSON text.
+    pub fn apply_constraints_json(&self, json: &str) -> Result<()> {
+        self.apply_constraints(&crate::constraints::parse_json(json)?)
     }
 
     /// The next frame, waiting up to `timeout` (`None`: until one comes).

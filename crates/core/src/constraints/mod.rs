@@ -15,7 +15,7 @@ mod size;
 mod tests;
 
 pub use parse::{
-    BoolConstraint, Constraint, ConstraintSet, MediaStreamConstraints, NumConstraint,
+    parse_json, BoolConstraint, Constraint, ConstraintSet, MediaStreamConstraints, NumConstraint,
     StrConstraint, TrackConstraints, MAX_CONSTRAINTS_LEN,
 };
 pub use select::{fitness_distance, select_settings, Chosen, Interval, Space, DOUBLE_TOLERANCE};

@@ -26,20 +26,25 @@ pub struct MediaStreamConstraints {
     pub video: Option<TrackConstraints>,
 }
 
+/// Parses constraints JSON text into a value: text over [`MAX_CONSTRAINTS_LEN`] bytes,
+/// invalid JSON and nesting deeper than the parser's recursion limit are `TypeError`s.
+pub fn parse_json(json: &str) -> Result<Value> {
+    if json.len() > MAX_CONSTRAINTS_LEN {
+        return Err(Error::Type(format!(
+            "constraints are {} bytes long; the limit is {MAX_CONSTRAINTS_LEN} bytes (1 MiB)",
+            json.len()
+        )));
+    }
+    serde_json::from_str(json)
+        .map_err(|e| Error::Type(format!("constraints are not valid JSON: {e}")))
+}
+
 impl MediaStreamConstraints {
     /// Parses the JSON text form. Text over [`MAX_CONSTRAINTS_LEN`] bytes, invalid JSON (or
     /// nesting deeper than the JSON parser's recursion limit) and everything
     /// [`MediaStreamConstraints::from_value`] rejects are `TypeError`s.
     pub fn parse(json: &str) -> Result<Self> {
-        if json.len() > MAX_CONSTRAINTS_LEN {
-            return Err(Error::Type(format!(
-                "constraints are {} bytes long; the limit is {MAX_CONSTRAINTS_LEN} bytes (1 MiB)",
-                json.len()
-            )));
-        }
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| Error::Type(format!("constraints are not valid JSON: {e}")))?;
-        Self::from_value(&value)
+        Self::from_value(&parse_json(json)?)
     }
 
     /// Converts a JSON value: an object whose `audio` and `video` members are each absent,

@@ -1,15 +1,22 @@
 //! Format conversion and crop-and-scale between raw pictures.
 //!
 //! Colour conversion is `yuvutils-rs` (SIMD, BT.601 limited range, matching
-//! [`crate::video::fill_black`]); scaling is `fast_image_resize` (SIMD
-//! convolution per U8 plane, with a fractional crop box). Every picture passes
-//! through I420: the source is turned into I420 if it is not already, scaled in
-//! I420 at the target size (a third of the bytes of RGB), then turned into the
-//! target format. Same size and format is a plain copy; packed RGB to another
-//! packed RGB order at the same size is a channel shuffle.
+//! [`crate::video::fill_black`]); scaling is `pic-scale` (SIMD bilinear
+//! convolution per plane, from plans whose filter weights are computed once per
+//! size pair and run with scratch memory the converter keeps). Every picture
+//! passes through I420: the source is turned into I420 if it is not already,
+//! scaled in I420 at the target size (a third of the bytes of RGB), then turned
+//! into the target format. Same size and format is a plain copy; packed RGB to
+//! another packed RGB order at the same size is a channel shuffle.
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{CropBox, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use pic_scale::{
+    BufferStore, ImageSize, ImageStore, ImageStoreMut, PicScaleError, Resampling,
+    ResamplingFunction, Scaler,
+};
 use yuvutils_rs::{
     BufferStoreMut, YuvConversionMode, YuvError, YuvPackedImageMut, YuvPlanarImage,
     YuvPlanarImageMut, YuvRange, YuvStandardMatrix,
@@ -28,7 +35,8 @@ const MATRIX: YuvStandardMatrix = YuvStandardMatrix::Bt601;
 /// buffers are sized by the last pictures it saw.
 #[derive(Debug, Default)]
 pub struct Converter {
-    resizer: Resizer,
+    /// Crop-and-scale plans for the last source and target sizes.
+    scaler: Option<I420Scaler>,
     /// The source turned into I420 at its own size (when it is not I420).
     planar_source: Option<VideoBuffer>,
     /// The I420 picture at the target size (when the target is not I420).
@@ -66,7 +74,7 @@ impl Converter {
         }
 
         let Converter {
-            resizer,
+            scaler,
             planar_source,
             planar_scaled,
         } = self;
@@ -78,12 +86,14 @@ impl Converter {
             scratch
         };
         if same_size {
-            from_i420(planar, dst)
-        } else if dst.format() == PixelFormat::I420 {
-            scale_i420(resizer, planar, dst)
+            return from_i420(planar, dst);
+        }
+        let scaler = I420Scaler::for_sizes(scaler, planar, width, height)?;
+        if dst.format() == PixelFormat::I420 {
+            scaler.scale(planar, dst)
         } else {
             let scaled = scratch_i420(planar_scaled, width, height)?;
-            scale_i420(resizer, planar, scaled)?;
+            scaler.scale(planar, scaled)?;
             from_i420(scaled, dst)
         }
     }
@@ -327,50 +337,160 @@ fn from_i420(src: &VideoBuffer, dst: &mut VideoBuffer) -> Result<()> {
     }
 }
 
-/// Crop-and-scales I420 `src` into I420 `dst`: the centred part of `src` with
-/// `dst`'s aspect ratio, each plane scaled on its own (chroma with the crop halved).
-fn scale_i420(resizer: &mut Resizer, src: &VideoBuffer, dst: &mut VideoBuffer) -> Result<()> {
-    let luma_crop = CropBox::fit_src_into_dst_size(
-        src.width(),
-        src.height(),
-        dst.width(),
-        dst.height(),
-        Some((0.5, 0.5)),
-    );
-    let (to_width, to_height) = (dst.width(), dst.height());
-    let [y_plane, u_plane, v_plane, _] = dst.planes_mut();
-    for (i, to) in [y_plane, u_plane, v_plane].into_iter().enumerate() {
-        let (divisor, from_width, from_height, width, height) = if i == 0 {
-            (1.0, src.width(), src.height(), to_width, to_height)
+/// A part of a plane, in samples of that plane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rect {
+    left: usize,
+    top: usize,
+    width: usize,
+    height: usize,
+}
+
+impl Rect {
+    /// The centred part of a `from_width` x `from_height` picture with the aspect
+    /// ratio of `to_width` x `to_height` (at least one pixel), its left and top
+    /// rounded down to even so that the half-size chroma planes crop the same part.
+    fn centred_crop(from_width: u32, from_height: u32, to_width: u32, to_height: u32) -> Rect {
+        let [from_w, from_h, to_w, to_h] =
+            [from_width, from_height, to_width, to_height].map(|n| u64::from(n.max(1)));
+        // Widths and heights are u32, so these products cannot overflow u64.
+        let (width, height) = if from_w * to_h > from_h * to_w {
+            ((from_h * to_w + to_h / 2) / to_h, from_h)
         } else {
-            let half = |n: u32| n.div_ceil(2);
-            (
-                2.0,
-                half(src.width()),
-                half(src.height()),
-                half(to_width),
-                half(to_height),
-            )
+            (from_w, (from_w * to_h + to_w / 2) / to_w)
         };
-        let from = ImageRef::new(from_width, from_height, src.plane(i), PixelType::U8)
-            .map_err(|e| Error::Internal(format!("scaling source: {e}")))?;
-        let mut into = Image::from_slice_u8(width, height, to, PixelType::U8)
-            .map_err(|e| Error::Internal(format!("scaling target: {e}")))?;
-        let left = luma_crop.left / divisor;
-        let top = luma_crop.top / divisor;
-        let options = ResizeOptions::new()
-            .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
-            .crop(
-                left,
-                top,
-                (luma_crop.width / divisor).min(f64::from(from_width) - left),
-                (luma_crop.height / divisor).min(f64::from(from_height) - top),
-            );
-        resizer
-            .resize(&from, &mut into, &options)
-            .map_err(|e| Error::Internal(format!("scaling failed: {e}")))?;
+        let (width, height) = (width.clamp(1, from_w), height.clamp(1, from_h));
+        let even = |n: u64| (n & !1) as usize;
+        Rect {
+            left: even((from_w - width) / 2),
+            top: even((from_h - height) / 2),
+            width: width as usize,
+            height: height as usize,
+        }
     }
-    Ok(())
+
+    /// The same part of a chroma plane (half size, rounded up).
+    fn halved(self) -> Rect {
+        Rect {
+            left: self.left / 2,
+            top: self.top / 2,
+            width: self.width.div_ceil(2),
+            height: self.height.div_ceil(2),
+        }
+    }
+}
+
+/// The size of plane `plane` of an I420 picture of `width` x `height`.
+fn i420_plane_size(plane: usize, width: u32, height: u32) -> ImageSize {
+    let (width, height) = (width as usize, height as usize);
+    if plane == 0 {
+        ImageSize::new(width, height)
+    } else {
+        ImageSize::new(width.div_ceil(2), height.div_ceil(2))
+    }
+}
+
+fn scaling_failed(e: PicScaleError) -> Error {
+    Error::Internal(format!("scaling failed: {e}"))
+}
+
+/// Crop-and-scale of I420 pictures of one size into I420 pictures of another:
+/// the centred part of the source with the target's aspect ratio, each plane
+/// scaled bilinearly on its own. The filter weights (per plane) and the scratch
+/// memory are made once, when the sizes change; scaling then allocates nothing.
+struct I420Scaler {
+    /// Source width and height, target width and height.
+    sizes: [u32; 4],
+    /// Per plane (Y, U, V): the part of the source plane that is scaled.
+    crops: [Rect; 3],
+    /// Per plane: the plan scaling that part to the target plane.
+    plans: [Arc<Resampling<u8, 1>>; 3],
+    /// Scratch memory for the plans, as long as the longest needs.
+    scratch: Vec<u8>,
+}
+
+impl fmt::Debug for I420Scaler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("I420Scaler")
+            .field("sizes", &self.sizes)
+            .field("crops", &self.crops)
+            .finish_non_exhaustive()
+    }
+}
+
+impl I420Scaler {
+    /// The scaler in `slot`, (re)made unless it already scales `src`'s size to
+    /// `width` x `height`.
+    fn for_sizes<'a>(
+        slot: &'a mut Option<I420Scaler>,
+        src: &VideoBuffer,
+        width: u32,
+        height: u32,
+    ) -> Result<&'a mut I420Scaler> {
+        let sizes = [src.width(), src.height(), width, height];
+        if slot.as_ref().is_none_or(|s| s.sizes != sizes) {
+            *slot = Some(I420Scaler::new(sizes)?);
+        }
+        slot.as_mut()
+            .ok_or_else(|| Error::Internal("scaler missing".into()))
+    }
+
+    fn new(sizes: [u32; 4]) -> Result<I420Scaler> {
+        let [from_width, from_height, to_width, to_height] = sizes;
+        let luma = Rect::centred_crop(from_width, from_height, to_width, to_height);
+        let crops = [luma, luma.halved(), luma.halved()];
+        let scaler = Scaler::new(ResamplingFunction::Bilinear);
+        let plan = |plane: usize| {
+            let crop = crops[plane];
+            let from = ImageSize::new(crop.width, crop.height);
+            let to = i420_plane_size(plane, to_width, to_height);
+            scaler
+                .plan_planar_resampling(from, to)
+                .map_err(scaling_failed)
+        };
+        let plans = [plan(0)?, plan(1)?, plan(2)?];
+        let scratch_size = plans.iter().map(|p| p.scratch_size()).max();
+        Ok(I420Scaler {
+            sizes,
+            crops,
+            plans,
+            scratch: vec![0; scratch_size.unwrap_or(0)],
+        })
+    }
+
+    /// Crop-and-scales I420 `src` into I420 `dst`, of the sizes this scaler was made for.
+    fn scale(&mut self, src: &VideoBuffer, dst: &mut VideoBuffer) -> Result<()> {
+        let strides = [dst.stride(0), dst.stride(1), dst.stride(2)];
+        let [y_plane, u_plane, v_plane, _] = dst.planes_mut();
+        for (plane, to) in [y_plane, u_plane, v_plane].into_iter().enumerate() {
+            let (crop, plan) = (self.crops[plane], &self.plans[plane]);
+            let stride = src.stride(plane);
+            let from = ImageStore::<u8, 1> {
+                buffer: Cow::Borrowed(
+                    src.plane(plane)
+                        .get(crop.top * stride + crop.left..)
+                        .unwrap_or_default(),
+                ),
+                channels: 1,
+                width: crop.width,
+                height: crop.height,
+                stride,
+                bit_depth: 8,
+            };
+            let size = plan.target_size();
+            let mut into = ImageStoreMut::<u8, 1> {
+                buffer: BufferStore::Borrowed(to),
+                channels: 1,
+                width: size.width,
+                height: size.height,
+                stride: strides[plane],
+                bit_depth: 8,
+            };
+            plan.resample_with_scratch(&from, &mut into, &mut self.scratch)
+                .map_err(scaling_failed)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -449,5 +569,93 @@ mod tests {
         assert!(first.iter().all(Option::is_some));
         converter.convert(&src, &mut dst).expect("second");
         assert_eq!(scratch_addresses(&converter), first);
+    }
+
+    #[test]
+    fn scaling_plans_are_made_once_per_size_pair_and_remade_when_a_size_changes() {
+        let src = gradient(64, 48);
+        let mut dst = VideoBuffer::new(PixelFormat::I420, 40, 30).expect("buffer");
+        let mut converter = Converter::new();
+        let plans = |c: &Converter| c.scaler.as_ref().map(|s| s.plans.clone()).expect("plans");
+        converter.convert(&src, &mut dst).expect("first");
+        let first = plans(&converter);
+        converter.convert(&src, &mut dst).expect("second");
+        let same = plans(&converter);
+        assert!(first.iter().zip(&same).all(|(a, b)| Arc::ptr_eq(a, b)));
+
+        let mut smaller = VideoBuffer::new(PixelFormat::I420, 20, 15).expect("buffer");
+        converter.convert(&src, &mut smaller).expect("another size");
+        let remade = plans(&converter);
+        assert!(first.iter().zip(&remade).all(|(a, b)| !Arc::ptr_eq(a, b)));
+        assert_eq!(remade[0].target_size(), ImageSize::new(20, 15));
+        assert_eq!(remade[1].target_size(), ImageSize::new(10, 8));
+    }
+
+    #[test]
+    fn the_centred_crop_has_the_target_aspect_ratio_and_even_offsets() {
+        let crop = |from: (u32, u32), to: (u32, u32)| {
+            let r = Rect::centred_crop(from.0, from.1, to.0, to.1);
+            (r.left, r.top, r.width, r.height)
+        };
+        // Wider source: the sides go; taller source: the top and bottom go.
+        assert_eq!(crop((1920, 1080), (480, 480)), (420, 0, 1080, 1080));
+        assert_eq!(crop((640, 480), (640, 360)), (0, 60, 640, 360));
+        assert_eq!(crop((1920, 1080), (1080, 1920)), (656, 0, 608, 1080));
+        // Same aspect ratio: all of it.
+        assert_eq!(crop((1920, 1080), (640, 360)), (0, 0, 1920, 1080));
+        assert_eq!(crop((333, 5), (333, 5)), (0, 0, 333, 5));
+        // An odd margin: the left offset rounds down to even.
+        assert_eq!(crop((103, 10), (97, 10)), (2, 0, 97, 10));
+        // Never empty, never larger than the source.
+        assert_eq!(crop((1, 1), (3, 2)), (0, 0, 1, 1));
+        assert_eq!(crop((1, 7), (1, 1)), (0, 2, 1, 1));
+    }
+
+    #[test]
+    fn a_crop_to_the_target_size_copies_the_centred_part_of_every_plane() {
+        let src = gradient(12, 8);
+        let mut dst = VideoBuffer::new(PixelFormat::I420, 8, 8).expect("buffer");
+        Converter::new().convert(&src, &mut dst).expect("crop");
+        // Luma columns 2..10; chroma (6 wide) columns 1..5.
+        for (plane, left) in [(0, 2), (1, 1), (2, 1)] {
+            let (from, to) = (src.stride(plane), dst.stride(plane));
+            for (row, out) in dst.plane(plane).chunks_exact(to).enumerate() {
+                let start = row * from + left;
+                assert_eq!(
+                    out,
+                    &src.plane(plane)[start..start + to],
+                    "plane {plane} row {row}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scaling_keeps_a_flat_picture_flat_and_a_gradient_in_range() {
+        let mut flat = VideoBuffer::new(PixelFormat::I420, 1920, 1080).expect("buffer");
+        for (plane, value) in flat.planes_mut().into_iter().zip([90, 60, 200]) {
+            plane.fill(value);
+        }
+        let src = gradient(1920, 1080);
+        for (width, height) in [(640, 360), (1280, 720), (480, 480), (97, 31), (2000, 1200)] {
+            let scaled = {
+                let mut dst = VideoBuffer::new(PixelFormat::I420, width, height).expect("buffer");
+                Converter::new().convert(&flat, &mut dst).expect("scale");
+                dst
+            };
+            for (plane, value) in [(0, 90), (1, 60), (2, 200)] {
+                assert!(
+                    scaled.plane(plane).iter().all(|&v| v == value),
+                    "{width}x{height} plane {plane}"
+                );
+            }
+            let mut dst = VideoBuffer::new(PixelFormat::I420, width, height).expect("buffer");
+            Converter::new().convert(&src, &mut dst).expect("scale");
+            for plane in 0..3 {
+                let bounds = |p: &[u8]| (p.iter().min().copied(), p.iter().max().copied());
+                let ((lo, hi), (min, max)) = (bounds(src.plane(plane)), bounds(dst.plane(plane)));
+                assert!(min >= lo && max <= hi, "{width}x{height} plane {plane}");
+            }
+        }
     }
 }

@@ -1,0 +1,99 @@
+//! Steady-state capture allocates nothing: after warm-up, capturing,
+//! converting, resampling, fanning out and reading frames makes no heap
+//! allocation on any thread. (Its own test binary: the counting allocator
+//! sees every thread of the process, so nothing else may run beside it.)
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use lms_core::{MediaDevices, MediaStreamTrack};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn read_round(tracks: &[MediaStreamTrack]) {
+    for t in tracks {
+        let frame = t.read(Some(Duration::from_secs(5))).expect("a frame");
+        std::hint::black_box(frame.plane(0).map(|p| p[0]));
+    }
+}
+
+/// Heap allocations while reading 500 rounds from the tracks `constraints` opens
+/// (plus a clone of the first), after 300 rounds of warm-up.
+fn allocations_in_steady_state(md: &MediaDevices, constraints: &str) -> u64 {
+    let stream = md.get_user_media_json(constraints).expect(constraints);
+    let mut tracks = stream.get_tracks();
+    tracks.push(tracks[0].clone_track());
+    for _ in 0..300 {
+        read_round(&tracks);
+    }
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    for _ in 0..500 {
+        read_round(&tracks);
+    }
+    let allocated = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    stream.stop();
+    allocated
+}
+
+#[test]
+fn capture_conversion_fan_out_and_reading_allocate_nothing_in_steady_state() {
+    let md = MediaDevices::from_json(
+        r#"{"backends": ["fake"], "fake": {"pacing": "none", "video": 1, "audio": 1}}"#,
+    )
+    .expect("fake configuration");
+    let cases = [
+        (
+            "native video",
+            r#"{"video": {"width": 320, "height": 240}}"#,
+        ),
+        ("native audio", r#"{"audio": {"sampleRate": 48000}}"#),
+        (
+            "scaled RGB video",
+            r#"{"video": {"width": {"exact": 160}, "height": {"exact": 120}, "pixelFormat": {"exact": "RGB24"}}}"#,
+        ),
+        (
+            "resampled s16 audio",
+            r#"{"audio": {"sampleRate": {"exact": 16000}, "sampleFormat": {"exact": "s16"}}}"#,
+        ),
+    ];
+    // A stream that stays open: every case shares its 320x240 / 48 kHz sources, so
+    // the converted cases really crop-and-scale and resample.
+    let keep = md
+        .get_user_media_json(
+            r#"{"video": {"width": 320, "height": 240}, "audio": {"sampleRate": 48000}}"#,
+        )
+        .expect("open");
+    let mut report = Vec::new();
+    for (name, constraints) in cases {
+        report.push((name, allocations_in_steady_state(&md, constraints)));
+    }
+    keep.stop();
+    assert!(
+        report.iter().all(|(_, n)| *n == 0),
+        "heap allocations in 500 rounds: {report:?}"
+    );
+}

@@ -70,8 +70,9 @@ typedef struct harness_case {
 /* TEST(fn) makes a harness_case named after the function. */
 #define TEST(fn) { #fn, fn }
 
-/* Runs every case in order and returns the exit code for main(). */
-static inline int harness_run(const harness_case *cases, size_t count) {
+/* Runs every case in order, then after_each (if not NULL) after each case,
+ * and returns the exit code for main(). */
+static inline int harness_run(const harness_case *cases, size_t count, harness_test_fn after_each) {
     size_t i;
     const char *only = getenv("LMS_TEST_ONLY"); /* run one test by name */
     for (i = 0; i < count; i++) {
@@ -81,6 +82,9 @@ static inline int harness_run(const harness_case *cases, size_t count) {
         }
         harness_current = cases[i].name;
         cases[i].fn();
+        if (after_each != NULL) {
+            after_each();
+        }
         printf("%s %s\n",
                __atomic_load_n(&harness_failed, __ATOMIC_RELAXED) == failed_before ? "ok  " : "FAIL",
                cases[i].name);

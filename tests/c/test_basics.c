@@ -136,6 +136,25 @@ static void configure_rejects_bad_documents(void) {
     lms_string_free(NULL);
 }
 
+/* Reconfiguring replaces the devices; tracks already open keep running. */
+static void configure_keeps_open_tracks_running(void) {
+    lms_track t;
+    lms_frame f;
+    uint64_t opens = 9, closes = 9;
+    configure(CONFIG_UNPACED);
+    t = open_track("{\"video\": {\"width\": 160, \"height\": 120}}", LMS_TRACK_KIND_VIDEO);
+    configure("{\"backends\": [\"fake\"], \"fake\": {\"pacing\": \"none\", \"video\": 1, \"audio\": 1}}");
+    device_usage("fake:video:0", &opens, &closes);
+    CHECK_MSG(opens == 0 && closes == 0, "new devices, new counters: %llu/%llu", (unsigned long long)opens,
+              (unsigned long long)closes);
+    CHECK(ready_state(t) == LMS_READY_STATE_LIVE);
+    if (read_frame(t, &f)) {
+        CHECK_INT_EQ(f.width, 160);
+        CHECK_OK(lms_frame_release(&f));
+    }
+    CHECK_OK(lms_track_free(t));
+}
+
 /* Rule 24: inputs with kind, deviceId, label and groupId, the same twice. */
 static void rule_24_enumerate_devices_lists_inputs_stably(void) {
     char *a = NULL, *b = NULL;
@@ -367,6 +386,7 @@ int main(void) {
         TEST(last_error_names_the_overconstrained_constraint_only),
         TEST(last_error_is_per_thread),
         TEST(configure_rejects_bad_documents),
+        TEST(configure_keeps_open_tracks_running),
         TEST(rule_24_enumerate_devices_lists_inputs_stably),
         TEST(rule_25_supported_constraints_are_all_true),
         TEST(device_capabilities_describe_a_device_without_opening_it),
@@ -378,5 +398,5 @@ int main(void) {
         TEST(rule_06_audio_only_and_video_only),
         TEST(rule_07_not_found_not_readable_not_allowed),
     };
-    return harness_run(cases, sizeof cases / sizeof cases[0]);
+    return RUN_TESTS(cases);
 }

@@ -308,6 +308,28 @@ static void freeing_a_stream_keeps_handed_out_tracks_live(void) {
     CHECK(!device_is_open("fake:video:0"));
 }
 
+/* new MediaStream([t, t]) holds t once; a clone of a stream of ended tracks is inactive. */
+static void duplicates_are_held_once_and_clones_of_ended_streams_are_inactive(void) {
+    lms_stream s, twice = {0}, c = {0};
+    lms_track t, pair[2];
+    configure(CONFIG_UNPACED);
+    s = open_stream("{\"video\": {\"width\": 160, \"height\": 120}}");
+    t = first_track(s, LMS_TRACK_KIND_VIDEO);
+    pair[0] = t;
+    pair[1] = t;
+    CHECK_OK(lms_stream_new(pair, 2, &twice));
+    CHECK_INT_EQ(count_tracks(twice, -1), 1);
+    CHECK_OK(lms_stop(s));
+    CHECK_OK(lms_stream_clone(s, &c));
+    CHECK_INT_EQ(count_tracks(c, -1), 1);
+    CHECK(!stream_active(c));
+    CHECK(!device_is_open("fake:video:0"));
+    CHECK_OK(lms_track_free(t));
+    CHECK_OK(lms_stream_free(twice));
+    CHECK_OK(lms_stream_free(c));
+    CHECK_OK(lms_stream_free(s));
+}
+
 int main(void) {
     static const harness_case cases[] = {
         TEST(rule_08_stream_ids_are_distinct_uuids_and_constructors_hold_the_given_tracks),
@@ -319,6 +341,7 @@ int main(void) {
         TEST(rule_13_stream_stop_stops_every_track),
         TEST(freeing_a_stream_with_no_other_holders_releases_its_devices),
         TEST(freeing_a_stream_keeps_handed_out_tracks_live),
+        TEST(duplicates_are_held_once_and_clones_of_ended_streams_are_inactive),
     };
-    return harness_run(cases, sizeof cases / sizeof cases[0]);
+    return RUN_TESTS(cases);
 }

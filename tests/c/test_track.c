@@ -456,5 +456,5 @@ int main(void) {
         TEST(rule_23_two_tracks_of_one_device_get_their_own_widths),
         TEST(stats_count_delivered_and_dropped_frames),
     };
-    return harness_run(cases, sizeof cases / sizeof cases[0]);
+    return RUN_TESTS(cases);
 }

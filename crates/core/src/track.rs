@@ -17,6 +17,7 @@ use crate::kind::MediaKind;
 use crate::queue::TrackStats;
 use crate::selection;
 use crate::settings::TrackSettings;
+use crate::signal::Signal;
 use crate::sink::TrackSink;
 use crate::source::Source;
 
@@ -73,10 +74,14 @@ struct TrackInner {
     source: Mutex<Option<Arc<Source>>>,
     constraints: Mutex<Value>,
     delivery: Mutex<Option<Delivery>>,
+    delivery_wake: Arc<Signal>,
 }
 
+/// A push-delivery thread. At most one runs a track's callback at a time: a
+/// new one waits until the one it replaced has finished.
 struct Delivery {
     cancelled: Arc<AtomicBool>,
+    finished: Arc<AtomicBool>,
     handle: JoinHandle<()>,
 }
 
@@ -119,6 +124,7 @@ impl MediaStreamTrack {
                 source: Mutex::new(Some(Arc::clone(source))),
                 constraints: Mutex::new(constraints),
                 delivery: Mutex::new(None),
+                delivery_wake: Arc::new(Signal::new()),
             }),
         })
     }
@@ -199,6 +205,7 @@ impl MediaStreamTrack {
                     source: Mutex::new(None),
                     constraints: Mutex::new(constraints),
                     delivery: Mutex::new(None),
+                    delivery_wake: Arc::new(Signal::new()),
                 }),
             }
         });
@@ -279,34 +286,28 @@ impl MediaStreamTrack {
     /// runs on) instead of the queue readers; `None` stops push delivery.
     /// May be called from inside the callback.
     pub fn set_frame_callback(&self, callback: Option<FrameCallback>) -> Result<()> {
-        let old = lock(&self.inner.delivery).take();
+        let inner = &self.inner;
+        let mut slot = lock(&inner.delivery);
+        let old = slot.take();
+        if let Some(old) = &old {
+            old.cancelled.store(true, Ordering::Release);
+            inner.delivery_wake.notify();
+        }
+        if let Some(callback) = callback.filter(|_| !inner.sink.is_ended()) {
+            let predecessor = old.as_ref().map(|o| Arc::clone(&o.finished));
+            *slot = Some(Delivery::spawn(
+                &inner.sink,
+                callback,
+                predecessor,
+                &inner.delivery_wake,
+            )?);
+        }
+        drop(slot);
+        // Whoever replaces a delivery thread waits for it (unless it is that very thread,
+        // calling from its own callback): once this returns, the old callback is not running.
         if let Some(old) = old {
-            old.cancel();
+            old.join();
         }
-        let Some(callback) = callback else {
-            return Ok(());
-        };
-        if self.inner.sink.is_ended() {
-            return Ok(());
-        }
-        let sink = Arc::clone(&self.inner.sink);
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&cancelled);
-        let handle = std::thread::Builder::new()
-            .name("lms-track".into())
-            .spawn(move || {
-                while !flag.load(Ordering::Acquire) {
-                    match sink.queue.pop(Some(Duration::from_millis(50))) {
-                        Ok(frame) => {
-                            let _ = catch_unwind(AssertUnwindSafe(|| callback(&frame)));
-                        }
-                        Err(Error::Timeout(_)) => continue,
-                        Err(_) => break,
-                    }
-                }
-            })
-            .map_err(|e| Error::Internal(format!("cannot start the delivery thread: {e}")))?;
-        *lock(&self.inner.delivery) = Some(Delivery { cancelled, handle });
         Ok(())
     }
 
@@ -339,7 +340,9 @@ impl TrackInner {
         }
         let delivery = lock(&self.delivery).take();
         if let Some(d) = delivery {
-            d.cancel();
+            d.cancelled.store(true, Ordering::Release);
+            self.delivery_wake.notify();
+            d.join();
         }
     }
 }
@@ -351,9 +354,46 @@ impl Drop for TrackInner {
 }
 
 impl Delivery {
-    /// Stop the delivery thread; waits for it unless called from it.
-    fn cancel(self) {
-        self.cancelled.store(true, Ordering::Release);
+    fn spawn(
+        sink: &Arc<TrackSink>,
+        callback: FrameCallback,
+        predecessor: Option<Arc<AtomicBool>>,
+        wake: &Arc<Signal>,
+    ) -> Result<Delivery> {
+        let (sink, wake) = (Arc::clone(sink), Arc::clone(wake));
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let finished = Arc::new(AtomicBool::new(false));
+        let (stop, done) = (Arc::clone(&cancelled), Arc::clone(&finished));
+        let handle = std::thread::Builder::new()
+            .name("lms-track".into())
+            .spawn(move || {
+                if let Some(p) = predecessor {
+                    wake.wait_until(None, || {
+                        p.load(Ordering::Acquire) || stop.load(Ordering::Acquire)
+                    });
+                }
+                while !stop.load(Ordering::Acquire) {
+                    match sink.queue.pop(Some(Duration::from_millis(20))) {
+                        Ok(frame) => {
+                            let _ = catch_unwind(AssertUnwindSafe(|| callback(&frame)));
+                        }
+                        Err(Error::Timeout(_)) => continue,
+                        Err(_) => break,
+                    }
+                }
+                done.store(true, Ordering::Release);
+                wake.notify();
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the delivery thread: {e}")))?;
+        Ok(Delivery {
+            cancelled,
+            finished,
+            handle,
+        })
+    }
+
+    /// Wait for the (cancelled) thread to end, unless called from it.
+    fn join(self) {
         if self.handle.thread().id() != std::thread::current().id() {
             let _ = self.handle.join();
         }

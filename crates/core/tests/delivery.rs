@@ -354,3 +354,46 @@ fn audio_tracks_get_their_own_rate_channels_and_format() {
     let hz = lms_core::audio::testing::estimate_frequency(&left[1600..], 16000);
     assert!((hz - 440.0).abs() < 1.0, "{hz} Hz");
 }
+
+#[test]
+fn racing_callback_changes_leave_one_callback_and_none_after_clearing() {
+    let md = unpaced();
+    let t = md
+        .get_user_media_json(r#"{"video": {"width": 64, "height": 48}}"#)
+        .unwrap()
+        .get_tracks()[0]
+        .clone();
+    let calls = Arc::new(AtomicU64::new(0));
+    let inside = Arc::new(AtomicU64::new(0));
+    let setters: Vec<_> = (0..3)
+        .map(|_| {
+            let (t, calls, inside) = (t.clone(), Arc::clone(&calls), Arc::clone(&inside));
+            std::thread::spawn(move || {
+                for _ in 0..100 {
+                    let (calls, inside) = (Arc::clone(&calls), Arc::clone(&inside));
+                    t.set_frame_callback(Some(Arc::new(move |_: &lms_core::Frame| {
+                        assert_eq!(
+                            inside.fetch_add(1, Ordering::SeqCst),
+                            0,
+                            "two callbacks ran at once"
+                        );
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    })))
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for s in setters {
+        s.join().unwrap();
+    }
+    t.set_frame_callback(None).unwrap();
+    let after_clear = calls.load(Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        after_clear,
+        "a callback ran after it was cleared"
+    );
+}

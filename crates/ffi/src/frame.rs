@@ -8,7 +8,7 @@ use lms_core::{Error, Frame, FrameData};
 
 use crate::boundary::{ffi, out, put};
 use crate::callbacks::UserData;
-use crate::handles::{FRAMES, TRACKS};
+use crate::handles::{FrameEntry, FRAMES, TRACKS};
 use crate::status::lms_status;
 use crate::types::{lms_frame, lms_frame_callback, lms_pixel_format, lms_sample_format, lms_track};
 
@@ -88,7 +88,13 @@ pub unsafe extern "C" fn lms_track_read_frame(
         let t = TRACKS.get(track.id)?;
         let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
         let frame = t.read(timeout)?;
-        let desc = describe(&frame, FRAMES.insert(frame.clone()));
+        let desc = describe(
+            &frame,
+            FRAMES.insert(FrameEntry {
+                frame: frame.clone(),
+                lent: false,
+            }),
+        );
         // SAFETY: checked by `out`.
         unsafe { put(out_frame, desc) };
         Ok(())
@@ -107,8 +113,14 @@ pub unsafe extern "C" fn lms_frame_retain(
         // SAFETY: the caller passes a frame the library described, or NULL.
         let handle = unsafe { handle_of(frame) }?;
         let out_frame = out(out_frame, "out")?;
-        let f = FRAMES.get(handle)?;
-        let desc = describe(&f, FRAMES.insert(f.clone()));
+        let f = FRAMES.get(handle)?.frame;
+        let desc = describe(
+            &f,
+            FRAMES.insert(FrameEntry {
+                frame: f.clone(),
+                lent: false,
+            }),
+        );
         // SAFETY: checked by `out`.
         unsafe { put(out_frame, desc) };
         Ok(())
@@ -123,7 +135,12 @@ pub unsafe extern "C" fn lms_frame_release(frame: *const lms_frame) -> lms_statu
     ffi(|| {
         // SAFETY: the caller passes a frame the library described, or NULL.
         let handle = unsafe { handle_of(frame) }?;
-        drop(FRAMES.remove(handle)?);
+        let refused = || {
+            Error::InvalidHandle(format!(
+                "frame {handle} was lent to a callback: the library releases it when the callback returns (lms_frame_retain keeps it)"
+            ))
+        };
+        drop(FRAMES.remove_if(handle, |e| !e.lent, refused)?);
         Ok(())
     })
 }
@@ -149,7 +166,10 @@ pub unsafe extern "C" fn lms_track_set_frame_callback(
         };
         let data = UserData(user_data);
         t.set_frame_callback(Some(Arc::new(move |frame: &Frame| {
-            let handle = FRAMES.insert(frame.clone());
+            let handle = FRAMES.insert(FrameEntry {
+                frame: frame.clone(),
+                lent: true,
+            });
             let desc = describe(frame, handle);
             // SAFETY: the caller keeps `cb` and `user_data` valid while the callback is set.
             unsafe { data.frame(cb, &desc) };
@@ -171,7 +191,7 @@ pub unsafe extern "C" fn lms_frame_decode_sequence(
         // SAFETY: the caller passes a frame the library described, or NULL.
         let handle = unsafe { handle_of(frame) }?;
         let out_sequence = out(out_sequence, "out")?;
-        let f = FRAMES.get(handle)?;
+        let f = FRAMES.get(handle)?.frame;
         let video = f
             .video()
             .ok_or_else(|| Error::NotFound("an audio frame has no picture".into()))?;

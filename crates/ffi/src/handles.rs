@@ -48,12 +48,35 @@ impl<T: Clone> Registry<T> {
         self.lock().remove(&id).ok_or_else(|| self.invalid(id))
     }
 
+    /// Unregister `id` if `allowed` accepts its object; otherwise `refusal` says why not.
+    pub fn remove_if(
+        &self,
+        id: u64,
+        allowed: impl Fn(&T) -> bool,
+        refusal: impl Fn() -> Error,
+    ) -> Result<T> {
+        let mut map = self.lock();
+        match map.get(&id) {
+            None => Err(self.invalid(id)),
+            Some(v) if !allowed(v) => Err(refusal()),
+            Some(_) => map.remove(&id).ok_or_else(|| self.invalid(id)),
+        }
+    }
+
     fn invalid(&self, id: u64) -> Error {
         Error::InvalidHandle(format!(
             "{id} is not a live {} handle (zero, stale, released, forged or of another kind)",
             self.what
         ))
     }
+}
+
+/// A frame handed to C: `lent` frames belong to a running callback and are
+/// released by the library when it returns.
+#[derive(Clone)]
+pub(crate) struct FrameEntry {
+    pub frame: Frame,
+    pub lent: bool,
 }
 
 /// What a listener handle removes.
@@ -70,6 +93,7 @@ pub(crate) static STREAMS: LazyLock<Registry<MediaStream>> =
     LazyLock::new(|| Registry::new("lms_stream"));
 pub(crate) static TRACKS: LazyLock<Registry<MediaStreamTrack>> =
     LazyLock::new(|| Registry::new("lms_track"));
-pub(crate) static FRAMES: LazyLock<Registry<Frame>> = LazyLock::new(|| Registry::new("lms_frame"));
+pub(crate) static FRAMES: LazyLock<Registry<FrameEntry>> =
+    LazyLock::new(|| Registry::new("lms_frame"));
 pub(crate) static LISTENERS: LazyLock<Registry<ListenerEntry>> =
     LazyLock::new(|| Registry::new("lms_listener"));

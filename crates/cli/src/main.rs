@@ -1,5 +1,158 @@
-//! The `lms` command. Issue 8 gives it `devices`, `capture` and `probe`;
-//! until then it prints the version and the devices it can see.
-fn main() {
-    println!("lms {}", lms_core::VERSION);
+//! `lms`: the command-line face of localmediastream.
+//!
+//! - `lms devices [--json]`: every device with its capabilities.
+//! - `lms capture`: record from a camera and a microphone into DIR/video.y4m,
+//!   DIR/audio.wav and DIR/snapshot.png, with a live progress line.
+//! - `lms probe DEVICE_ID`: capabilities, default settings and a short
+//!   capture report (frame rate achieved, timestamp jitter, drops).
+//!
+//! Each error name of the library has its own exit code (see `exit`).
+
+mod capture;
+mod devices;
+mod exit;
+mod outputs;
+mod probe;
+mod progress;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// getUserMedia() for the command line: list, record and probe cameras and microphones.
+#[derive(Parser, Debug)]
+#[command(name = "lms", version, after_help = exit::EXIT_CODES_HELP)]
+struct Cli {
+    #[command(flatten)]
+    setup: setup::Setup,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List every device with its capabilities (sizes, frame rates, formats, sample rates).
+    Devices {
+        /// Print JSON (an array of devices, each with "capabilities") instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record into DIR/video.y4m, DIR/audio.wav and DIR/snapshot.png (the last picture).
+    ///
+    /// Without --video or --audio, every kind that has a device is recorded
+    /// (both, on most machines). Files of an earlier capture in DIR are
+    /// replaced. A progress line shows the
+    /// time, the frame rate, frames dropped and an audio level meter (plain
+    /// lines when the output is not a terminal). Ctrl-C stops and leaves valid
+    /// files. A track asking pixelFormat MJPEG is written as DIR/video.mjpeg.
+    Capture(CaptureArgs),
+    /// Show a device's capabilities and default settings, then capture from it
+    /// for a while and report the frame rate achieved, timestamp jitter and drops.
+    Probe {
+        /// The device, as `lms devices` lists it (e.g. fake:video:0, file:audio:0).
+        device_id: String,
+        /// How long to capture for the report, e.g. 2s, 500ms.
+        #[arg(long, default_value = "2s", value_parser = parse_duration)]
+        duration: Duration,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CaptureArgs {
+    /// Record video (from the first camera, or what --constraints picks).
+    #[arg(long)]
+    video: bool,
+    /// Record audio (from the first microphone, or what --constraints picks).
+    #[arg(long)]
+    audio: bool,
+    /// getUserMedia constraints as JSON, e.g. '{"video": {"width": 1280}, "audio": true}'.
+    /// Replaces --video and --audio.
+    #[arg(long, value_name = "JSON")]
+    constraints: Option<String>,
+    /// How long to record, e.g. 5s, 1.5s, 800ms, 2m [default: 5s].
+    #[arg(long, value_parser = parse_duration, conflicts_with = "frames")]
+    duration: Option<Duration>,
+    /// Stop after N video frames (audio-only: N audio chunks).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    frames: Option<u64>,
+    /// Folder for the files (made if missing).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+}
+
+/// `5s`, `1.5s`, `800ms`, `2m`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a duration like 5s, 1.5s, 800ms or 2m"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit \"{other}\" in \"{text}\" (ms, s, m, h)"
+            ))
+        }
+    };
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 7.0 * 24.0 * 3600.0) {
+        return Err(format!("\"{text}\" must be more than 0 and at most a week"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Devices { json } => devices::run(&cli.setup, *json),
+        Command::Capture(args) => capture::run(&cli.setup, args),
+        Command::Probe {
+            device_id,
+            duration,
+            json,
+        } => probe::run(&cli.setup, device_id, *duration, *json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lms: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_person_writes_them() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("800ms"), Ok(Duration::from_millis(800)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        for bad in ["", "5x", "-1s", "0s", "abc", "1e9h", "NaNs"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

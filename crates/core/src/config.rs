@@ -7,8 +7,24 @@
 //!  "queueSize": 4}
 //! ```
 //! Without a `configure` call the environment decides: `LMS_BACKENDS` (comma
-//! list of `fake`, `file`, `cpal`, `nokhwa`) and `LMS_FAKE_DEVICES` (the `fake`
-//! object as JSON, or `video=2,audio=1,pacing=none,toneHz=440`).
+//! list of `fake`, `file`, `cpal`, `nokhwa`), `LMS_FAKE_DEVICES` (the `fake`
+//! object as JSON, or `video=2,audio=1,pacing=none,toneHz=440`) and
+//! `LMS_FAKE_VIDEO_FILE` / `LMS_FAKE_AUDIO_FILE` (a path, optionally ending in
+//! `%noloop`: the file devices, which also put `file` first in the backends).
+//!
+//! File devices through the document:
+//! ```json
+//! {"backends": ["file"],
+//!  "file": {"video": "/tmp/a.y4m", "audio": "/tmp/a.wav%noloop",
+//!           "loop": true, "frameRate": 30, "pacing": "none"}}
+//! ```
+//! `video` and `audio` are paths (or `null` for none); a `%noloop` suffix, or
+//! `"loop": false` for both, ends the tracks at the end of the file.
+//! `frameRate` is the rate of MJPEG files (default 30) and overrides a Y4M
+//! header's. `pacing` is as for fake devices. A document that names a file
+//! but no `backends` puts `file` first in the environment's backends.
+
+use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
@@ -61,6 +77,72 @@ pub struct FakeConfig {
     pub audio: Vec<FakeAudioConfig>,
 }
 
+/// A file that plays like a camera or microphone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSpec {
+    pub path: PathBuf,
+    /// False when the path carried the `%noloop` suffix.
+    pub looping: bool,
+}
+
+impl FileSpec {
+    /// `path` or `path%noloop`.
+    pub fn parse(text: &str) -> FileSpec {
+        match text.strip_suffix(NOLOOP_SUFFIX) {
+            Some(path) => FileSpec {
+                path: PathBuf::from(path),
+                looping: false,
+            },
+            None => FileSpec {
+                path: PathBuf::from(text),
+                looping: true,
+            },
+        }
+    }
+}
+
+/// The suffix of a file device path that turns looping off.
+pub const NOLOOP_SUFFIX: &str = "%noloop";
+/// Frame rates a file device may be told to play at (frames per second).
+pub const FILE_FRAME_RATES: (f64, f64) = (0.1, 1000.0);
+
+/// The file backend's devices (at most one camera and one microphone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileConfig {
+    /// A Y4M or MJPEG file for `file:video:0`.
+    pub video: Option<FileSpec>,
+    /// A WAV file for `file:audio:0`.
+    pub audio: Option<FileSpec>,
+    /// Whether the files loop (a `%noloop` suffix turns it off for that file).
+    pub looping: bool,
+    /// The frame rate of MJPEG files and, if set, of Y4M files instead of their header's.
+    pub frame_rate: Option<f64>,
+    pub pacing: Pacing,
+}
+
+impl Default for FileConfig {
+    fn default() -> Self {
+        FileConfig {
+            video: None,
+            audio: None,
+            looping: true,
+            frame_rate: None,
+            pacing: Pacing::RealTime,
+        }
+    }
+}
+
+impl FileConfig {
+    /// Whether `spec` (one of this configuration's files) loops.
+    pub fn loops(&self, spec: &FileSpec) -> bool {
+        self.looping && spec.looping
+    }
+
+    fn names_a_file(&self) -> bool {
+        self.video.is_some() || self.audio.is_some()
+    }
+}
+
 /// Whether the application allows a kind of device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
@@ -74,6 +156,7 @@ pub struct Config {
     /// Backends in use, in enumeration order.
     pub backends: Vec<String>,
     pub fake: FakeConfig,
+    pub file: FileConfig,
     pub camera: Permission,
     pub microphone: Permission,
     /// Frames each track's queue holds before dropping the oldest.
@@ -114,6 +197,7 @@ impl Default for Config {
         Config {
             backends: vec!["cpal".into(), "nokhwa".into()],
             fake: FakeConfig::default(),
+            file: FileConfig::default(),
             camera: Permission::Granted,
             microphone: Permission::Granted,
             queue_size: 4,
@@ -125,9 +209,9 @@ impl Config {
     /// The configuration the environment describes (`LMS_BACKENDS`, `LMS_FAKE_DEVICES`).
     pub fn from_env() -> Result<Config> {
         let mut config = Config::default();
-        if std::env::var_os("LMS_FAKE_VIDEO_FILE").is_some()
-            || std::env::var_os("LMS_FAKE_AUDIO_FILE").is_some()
-        {
+        config.file.video = file_from_env("LMS_FAKE_VIDEO_FILE")?;
+        config.file.audio = file_from_env("LMS_FAKE_AUDIO_FILE")?;
+        if config.file.names_a_file() {
             config.backends.insert(0, "file".into());
         }
         if let Ok(list) = std::env::var("LMS_BACKENDS") {
@@ -161,16 +245,24 @@ impl Config {
             match key.as_str() {
                 "backends" => self.backends = parse_backends(v)?,
                 "fake" => self.fake = parse_fake(v)?,
+                "file" => apply_file(&mut self.file, v)?,
                 "permissions" => self.apply_permissions(v)?,
                 "queueSize" => {
                     self.queue_size = uint(v, "queueSize", 1, MAX_QUEUE_SIZE as u64)? as usize
                 }
                 other => {
                     return Err(Error::Type(format!(
-                        "configuration: unknown key \"{other}\" (known: backends, fake, permissions, queueSize)"
+                        "configuration: unknown key \"{other}\" (known: backends, fake, file, permissions, queueSize)"
                     )))
                 }
             }
+        }
+        if obj.contains_key("file")
+            && !obj.contains_key("backends")
+            && self.file.names_a_file()
+            && !self.backends.iter().any(|b| b == "file")
+        {
+            self.backends.insert(0, "file".into());
         }
         Ok(())
     }
@@ -275,17 +367,7 @@ fn parse_fake(v: &Value) -> Result<FakeConfig> {
     let mut tone_hz = None;
     for (key, value) in obj {
         match key.as_str() {
-            "pacing" => {
-                fake.pacing = match value.as_str() {
-                    Some("realtime") | Some("real-time") => Pacing::RealTime,
-                    Some("none") => Pacing::None,
-                    _ => {
-                        return Err(Error::Type(format!(
-                            "fake.pacing: expected \"realtime\" or \"none\", got {value}"
-                        )))
-                    }
-                }
-            }
+            "pacing" => fake.pacing = pacing(value, "fake.pacing")?,
             "video" => fake.video = parse_fake_list(value, "fake.video", parse_fake_video)?,
             "audio" => fake.audio = parse_fake_list(value, "fake.audio", parse_fake_audio)?,
             "toneHz" => tone_hz = Some(frequency(value, "fake.toneHz")?),
@@ -385,6 +467,94 @@ fn parse_fake_audio(v: &Value, what: &str, index: usize) -> Result<FakeAudioConf
     Ok(mic)
 }
 
+fn pacing(v: &Value, what: &str) -> Result<Pacing> {
+    match v.as_str() {
+        Some("realtime") | Some("real-time") => Ok(Pacing::RealTime),
+        Some("none") => Ok(Pacing::None),
+        _ => Err(Error::Type(format!(
+            "{what}: expected \"realtime\" or \"none\", got {v}"
+        ))),
+    }
+}
+
+/// A file device path from the environment variable `name`, if set.
+fn file_from_env(name: &str) -> Result<Option<FileSpec>> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(v) => {
+            let text = v
+                .into_string()
+                .map_err(|_| Error::Type(format!("{name}: the path is not valid UTF-8")))?;
+            file_spec(&Value::String(text), name)
+        }
+    }
+}
+
+/// A path string (`null`: no file) as a [`FileSpec`].
+fn file_spec(v: &Value, what: &str) -> Result<Option<FileSpec>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    match v.as_str() {
+        Some(text) if text.len() > 4096 => Err(Error::Type(format!(
+            "{what}: a path of {} bytes is longer than 4096",
+            text.len()
+        ))),
+        Some(text) => {
+            let spec = FileSpec::parse(text.trim());
+            if spec.path.as_os_str().is_empty() {
+                return Err(Error::Type(format!(
+                    "{what}: expected a file path (optionally ending in {NOLOOP_SUFFIX}), got an empty one"
+                )));
+            }
+            Ok(Some(spec))
+        }
+        None => Err(Error::Type(format!(
+            "{what}: expected a file path string or null, got {v}"
+        ))),
+    }
+}
+
+/// Overlay the `file` object on `file`.
+fn apply_file(file: &mut FileConfig, v: &Value) -> Result<()> {
+    let obj = v.as_object().ok_or_else(|| {
+        Error::Type(format!(
+            "file: expected an object like {{\"video\": \"/tmp/a.y4m\"}}, got {v}"
+        ))
+    })?;
+    for (key, value) in obj {
+        let at = format!("file.{key}");
+        match key.as_str() {
+            "video" => file.video = file_spec(value, &at)?,
+            "audio" => file.audio = file_spec(value, &at)?,
+            "loop" => {
+                file.looping = value.as_bool().ok_or_else(|| {
+                    Error::Type(format!("{at}: expected true or false, got {value}"))
+                })?
+            }
+            "frameRate" => {
+                let (lo, hi) = FILE_FRAME_RATES;
+                file.frame_rate = match value.as_f64() {
+                    _ if value.is_null() => None,
+                    Some(n) if (lo..=hi).contains(&n) => Some(n),
+                    _ => {
+                        return Err(Error::Type(format!(
+                            "{at}: expected frames per second from {lo} to {hi}, got {value}"
+                        )))
+                    }
+                }
+            }
+            "pacing" => file.pacing = pacing(value, &at)?,
+            other => {
+                return Err(Error::Type(format!(
+                    "file: unknown key \"{other}\" (known: video, audio, loop, frameRate, pacing)"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
 fn uint(v: &Value, what: &str, min: u64, max: u64) -> Result<u64> {
     match v.as_f64() {
         Some(n) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(n as u64),
@@ -455,6 +625,59 @@ mod tests {
             ),
             (r#"{"bogus": 1}"#, "unknown key \"bogus\""),
             (r#"{"backends": "#, "not valid JSON"),
+        ];
+        for (json, needle) in cases {
+            let err = Config::parse(json).expect_err(json);
+            assert_eq!(err.name(), "TypeError", "{json}");
+            assert!(err.message().contains(needle), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_file_section_names_files_and_how_they_play() {
+        let c = Config::parse(
+            r#"{"backends": ["file"], "file": {"video": "/tmp/a.y4m", "audio": "/tmp/a.wav%noloop", "frameRate": 25, "pacing": "none"}}"#,
+        )
+        .unwrap();
+        let video = c.file.video.clone().unwrap();
+        let audio = c.file.audio.clone().unwrap();
+        assert_eq!(video.path, PathBuf::from("/tmp/a.y4m"));
+        assert_eq!(audio.path, PathBuf::from("/tmp/a.wav"));
+        assert!(c.file.loops(&video) && !c.file.loops(&audio));
+        assert_eq!(
+            (c.file.frame_rate, c.file.pacing),
+            (Some(25.0), Pacing::None)
+        );
+        let c =
+            Config::parse(r#"{"backends": ["file"], "file": {"video": "a.y4m", "loop": false}}"#)
+                .unwrap();
+        assert!(!c.file.loops(c.file.video.as_ref().unwrap()));
+    }
+
+    #[test]
+    fn naming_a_file_without_backends_puts_file_first() {
+        let c = Config::parse(r#"{"file": {"audio": "a.wav"}}"#).unwrap();
+        assert_eq!(c.backends.first().map(String::as_str), Some("file"));
+        let c = Config::parse(r#"{"backends": ["fake"], "file": {"audio": "a.wav"}}"#).unwrap();
+        assert_eq!(
+            c.backends,
+            vec!["fake"],
+            "an explicit list is kept as it is"
+        );
+    }
+
+    #[test]
+    fn a_bad_file_section_names_the_key() {
+        let cases = [
+            (r#"{"file": []}"#, "file: expected an object"),
+            (r#"{"file": {"video": 3}}"#, "file.video"),
+            (r#"{"file": {"video": ""}}"#, "file.video"),
+            (r#"{"file": {"video": "%noloop"}}"#, "empty"),
+            (r#"{"file": {"loop": "no"}}"#, "file.loop"),
+            (r#"{"file": {"frameRate": 0}}"#, "file.frameRate"),
+            (r#"{"file": {"frameRate": 1e9}}"#, "file.frameRate"),
+            (r#"{"file": {"pacing": "fast"}}"#, "file.pacing"),
+            (r#"{"file": {"colour": 1}}"#, "unknown key \"colour\""),
         ];
         for (json, needle) in cases {
             let err = Config::parse(json).expect_err(json);

@@ -160,13 +160,84 @@ impl SampleFormat {
 }
 
 /// A picture: planes stored back to back in one buffer.
+///
+/// The bytes are either the buffer's own (pooled, written in place by a
+/// capture thread) or a read-only range of [`SharedBytes`] that many frames
+/// share without a copy, such as a Y4M frame or a JPEG inside a memory-mapped
+/// file ([`VideoBuffer::shared`]). Reading is the same for both; the first
+/// write to a shared buffer (`plane_mut`, `planes_mut`, `set_encoded`) gives
+/// it its own copy, so the shared bytes are never written.
 #[derive(Debug, Clone)]
 pub struct VideoBuffer {
     format: PixelFormat,
     width: u32,
     height: u32,
     layout: PlaneLayout,
-    data: Vec<u8>,
+    storage: Storage,
+}
+
+/// Bytes that many frames read without copying, e.g. a memory-mapped file.
+/// They must neither change length nor be written while frames refer to them.
+pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Where a picture's bytes live.
+#[derive(Clone)]
+enum Storage {
+    /// The buffer's own bytes.
+    Owned(Vec<u8>),
+    /// `len` bytes of `bytes` from `offset` on (checked to lie inside when set).
+    Shared {
+        bytes: SharedBytes,
+        offset: usize,
+        len: usize,
+    },
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Storage::Owned(v) => f.debug_struct("Owned").field("len", &v.len()).finish(),
+            Storage::Shared { offset, len, .. } => f
+                .debug_struct("Shared")
+                .field("offset", offset)
+                .field("len", len)
+                .finish(),
+        }
+    }
+}
+
+impl Storage {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Owned(v) => v,
+            Storage::Shared { bytes, offset, len } => (**bytes)
+                .as_ref()
+                .get(*offset..*offset + *len)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The buffer's own bytes, copied out of shared storage first if need be.
+    fn owned_mut(&mut self) -> &mut Vec<u8> {
+        if let Storage::Shared { .. } = self {
+            *self = Storage::Owned(self.bytes().to_vec());
+        }
+        match self {
+            Storage::Owned(v) => v,
+            Storage::Shared { .. } => unreachable!("made owned just above"),
+        }
+    }
+}
+
+/// `offset..offset + len` of `bytes`, or an error saying why it does not fit.
+fn check_range(bytes: &SharedBytes, offset: usize, len: usize) -> Result<()> {
+    let available = (**bytes).as_ref().len();
+    match offset.checked_add(len) {
+        Some(end) if end <= available => Ok(()),
+        _ => Err(Error::InvalidArgument(format!(
+            "{len} bytes at offset {offset} do not fit in shared bytes of length {available}"
+        ))),
+    }
 }
 
 /// Largest width or height a buffer may have: bounds every allocation made
@@ -189,8 +260,109 @@ impl VideoBuffer {
             width,
             height,
             layout,
-            data: vec![0; layout.total()],
+            storage: Storage::Owned(vec![0; layout.total()]),
         })
+    }
+
+    /// A raw picture whose planes are the bytes of `bytes` from `offset` on,
+    /// tightly packed as [`PixelFormat::layout`] says, read in place (no copy).
+    /// Fails for a bad size, for MJPEG (use [`VideoBuffer::shared_encoded`]),
+    /// or when the picture does not fit inside `bytes`.
+    pub fn shared(
+        format: PixelFormat,
+        width: u32,
+        height: u32,
+        bytes: SharedBytes,
+        offset: usize,
+    ) -> Result<VideoBuffer> {
+        if format == PixelFormat::Mjpeg {
+            return Err(Error::InvalidArgument(
+                "an MJPEG buffer has no fixed layout".into(),
+            ));
+        }
+        check_dimensions(width, height)?;
+        let layout = format.layout(width, height);
+        check_range(&bytes, offset, layout.total())?;
+        Ok(VideoBuffer {
+            format,
+            width,
+            height,
+            layout,
+            storage: Storage::Shared {
+                bytes,
+                offset,
+                len: layout.total(),
+            },
+        })
+    }
+
+    /// An encoded (MJPEG) picture of `width` x `height` whose bytes are `len`
+    /// bytes of `bytes` from `offset` on, read in place (no copy).
+    pub fn shared_encoded(
+        width: u32,
+        height: u32,
+        bytes: SharedBytes,
+        offset: usize,
+        len: usize,
+    ) -> Result<VideoBuffer> {
+        check_dimensions(width, height)?;
+        check_range(&bytes, offset, len)?;
+        let mut layout = PixelFormat::Mjpeg.layout(width, height);
+        layout.strides[0] = len;
+        layout.sizes[0] = len;
+        Ok(VideoBuffer {
+            format: PixelFormat::Mjpeg,
+            width,
+            height,
+            layout,
+            storage: Storage::Shared { bytes, offset, len },
+        })
+    }
+
+    /// Point a shared buffer at another picture of the same format and size in
+    /// `bytes` (from `offset` on), without allocating: how a pooled buffer
+    /// steps through a memory-mapped file. For MJPEG, `len` is the new
+    /// picture's length; for raw formats it must equal the layout's total.
+    pub fn set_shared(&mut self, bytes: &SharedBytes, offset: usize, len: usize) -> Result<()> {
+        if self.format != PixelFormat::Mjpeg && len != self.layout.total() {
+            return Err(Error::InvalidArgument(format!(
+                "a {}x{} {} picture has {} bytes, not {len}",
+                self.width,
+                self.height,
+                self.format.name(),
+                self.layout.total()
+            )));
+        }
+        check_range(bytes, offset, len)?;
+        if self.format == PixelFormat::Mjpeg {
+            self.layout.strides[0] = len;
+            self.layout.sizes[0] = len;
+        }
+        match &mut self.storage {
+            Storage::Shared {
+                bytes: current,
+                offset: at,
+                len: size,
+            } => {
+                if !Arc::ptr_eq(current, bytes) {
+                    *current = Arc::clone(bytes);
+                }
+                (*at, *size) = (offset, len);
+            }
+            Storage::Owned(_) => {
+                self.storage = Storage::Shared {
+                    bytes: Arc::clone(bytes),
+                    offset,
+                    len,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the bytes are shared (read in place from [`SharedBytes`]) rather than owned.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.storage, Storage::Shared { .. })
     }
 
     /// An encoded (MJPEG) picture of `width` x `height` holding `bytes`.
@@ -201,16 +373,21 @@ impl VideoBuffer {
             width,
             height,
             layout: PixelFormat::Mjpeg.layout(width, height),
-            data: Vec::new(),
+            storage: Storage::Owned(Vec::new()),
         };
         b.set_encoded(bytes);
         Ok(b)
     }
 
-    /// Replace an MJPEG buffer's bytes, reusing its allocation.
+    /// Replace an MJPEG buffer's bytes, reusing its allocation (a shared
+    /// buffer gets its own).
     pub fn set_encoded(&mut self, bytes: &[u8]) {
-        self.data.clear();
-        self.data.extend_from_slice(bytes);
+        if self.is_shared() {
+            self.storage = Storage::Owned(Vec::new());
+        }
+        let data = self.storage.owned_mut();
+        data.clear();
+        data.extend_from_slice(bytes);
         self.layout.strides[0] = bytes.len();
         self.layout.sizes[0] = bytes.len();
     }
@@ -236,18 +413,19 @@ impl VideoBuffer {
     /// Plane `i` (panics if `i >= plane_count()`).
     pub fn plane(&self, i: usize) -> &[u8] {
         let off = self.layout.offset(i);
-        &self.data[off..off + self.layout.sizes[i]]
+        &self.storage.bytes()[off..off + self.layout.sizes[i]]
     }
-    /// Plane `i`, writable.
+    /// Plane `i`, writable (a shared buffer first gets its own copy).
     pub fn plane_mut(&mut self, i: usize) -> &mut [u8] {
         let off = self.layout.offset(i);
         let size = self.layout.sizes[i];
-        &mut self.data[off..off + size]
+        &mut self.storage.owned_mut()[off..off + size]
     }
-    /// All planes at once, writable (unused entries are empty).
+    /// All planes at once, writable (unused entries are empty; a shared buffer
+    /// first gets its own copy).
     pub fn planes_mut(&mut self) -> [&mut [u8]; 4] {
         let [a, b, c, d] = self.layout.sizes;
-        let (p0, rest) = self.data.split_at_mut(a);
+        let (p0, rest) = self.storage.owned_mut().split_at_mut(a);
         let (p1, rest) = rest.split_at_mut(b);
         let (p2, rest) = rest.split_at_mut(c);
         let (p3, _) = rest.split_at_mut(d);
@@ -255,7 +433,7 @@ impl VideoBuffer {
     }
     /// Every byte of every plane.
     pub fn bytes(&self) -> &[u8] {
-        &self.data[..self.layout.total()]
+        &self.storage.bytes()[..self.layout.total()]
     }
     /// Whether this buffer already has this format and size (so it can be reused).
     pub fn is(&self, format: PixelFormat, width: u32, height: u32) -> bool {
@@ -444,5 +622,74 @@ impl Frame {
     /// Whether two frames share one buffer (no copy was made between them).
     pub fn shares_buffer_with(&self, other: &Frame) -> bool {
         Arc::ptr_eq(&self.data, &other.data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared_bytes(n: usize) -> SharedBytes {
+        Arc::new((0..n).map(|i| i as u8).collect::<Vec<u8>>())
+    }
+
+    #[test]
+    fn a_shared_picture_reads_its_planes_in_place() {
+        let bytes = shared_bytes(100);
+        // 4x4 I420 is 16 + 4 + 4 bytes; start at 10.
+        let v = VideoBuffer::shared(PixelFormat::I420, 4, 4, Arc::clone(&bytes), 10).unwrap();
+        assert!(v.is_shared());
+        let source: &[u8] = (*bytes).as_ref();
+        assert_eq!(v.plane(0).as_ptr(), source[10..].as_ptr(), "no copy");
+        assert_eq!(v.plane(1), &source[26..30]);
+        assert_eq!(v.plane(2), &source[30..34]);
+        assert_eq!(v.bytes(), &source[10..34]);
+    }
+
+    #[test]
+    fn writing_a_shared_picture_copies_it_first_and_leaves_the_shared_bytes_alone() {
+        let bytes = shared_bytes(24);
+        let mut v = VideoBuffer::shared(PixelFormat::I420, 4, 4, Arc::clone(&bytes), 0).unwrap();
+        v.plane_mut(1)[0] = 200;
+        assert!(!v.is_shared());
+        assert_eq!(v.plane(1)[0], 200);
+        assert_eq!(v.plane(0), &(*bytes).as_ref()[..16]);
+        assert_eq!(
+            (*bytes).as_ref()[16],
+            16,
+            "the shared bytes are never written"
+        );
+        let clone = v.clone();
+        assert_eq!(clone.bytes(), v.bytes());
+    }
+
+    #[test]
+    fn a_shared_picture_steps_to_the_next_one_and_refuses_ranges_outside() {
+        let bytes = shared_bytes(48);
+        let mut v = VideoBuffer::shared(PixelFormat::I420, 4, 4, Arc::clone(&bytes), 0).unwrap();
+        v.set_shared(&bytes, 24, 24).unwrap();
+        assert_eq!(v.plane(0)[0], 24);
+        assert!(v.set_shared(&bytes, 25, 24).is_err(), "past the end");
+        assert!(v.set_shared(&bytes, 0, 23).is_err(), "wrong size");
+        assert!(v.set_shared(&bytes, usize::MAX, 24).is_err(), "overflow");
+        assert_eq!(v.plane(0)[0], 24, "a refused step changes nothing");
+        let e = VideoBuffer::shared(PixelFormat::I420, 4, 4, Arc::clone(&bytes), 30).unwrap_err();
+        assert_eq!(e.name(), "InvalidArgumentError");
+        assert!(VideoBuffer::shared(PixelFormat::Mjpeg, 4, 4, bytes, 0).is_err());
+    }
+
+    #[test]
+    fn a_shared_jpeg_has_one_plane_of_its_own_length() {
+        let bytes = shared_bytes(64);
+        let mut v = VideoBuffer::shared_encoded(8, 8, Arc::clone(&bytes), 4, 10).unwrap();
+        assert_eq!(
+            (v.plane_count(), v.plane(0).len(), v.plane(0)[0]),
+            (1, 10, 4)
+        );
+        v.set_shared(&bytes, 20, 30).unwrap();
+        assert_eq!((v.stride(0), v.plane(0).len(), v.plane(0)[0]), (30, 30, 20));
+        v.set_encoded(&[1, 2, 3]);
+        assert!(!v.is_shared());
+        assert_eq!(v.plane(0), &[1, 2, 3]);
     }
 }

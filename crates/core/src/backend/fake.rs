@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::audio::Tone;
 use crate::backend::capture_thread::{CaptureThread, StopFlag};
+use crate::backend::pacing::wait_turn;
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::clock::monotonic_us;
 use crate::config::{FakeConfig, Pacing};
@@ -347,41 +348,6 @@ impl Driver for FakeDriver {
 impl Drop for FakeDriver {
     fn drop(&mut self) {
         self.close();
-    }
-}
-
-/// Wait for the next frame time: the pacing deadline, or room in a track's queue.
-/// Returns false when the thread must stop.
-fn wait_turn(
-    stop: &StopFlag,
-    sink: &SourceSink,
-    pacing: Pacing,
-    next: &mut Instant,
-    period: Duration,
-) -> bool {
-    match pacing {
-        Pacing::RealTime => {
-            if !stop.sleep_until(*next) {
-                return false;
-            }
-            let now = Instant::now();
-            *next += period;
-            if *next + period < now {
-                // Fell far behind (a stall): a camera does not burst to catch up.
-                *next = now + period;
-            }
-            true
-        }
-        Pacing::None => loop {
-            if stop.is_stopped() {
-                return false;
-            }
-            if sink.wait_for_room(Some(Instant::now() + Duration::from_millis(100)), &|| {
-                stop.is_stopped()
-            }) {
-                return true;
-            }
-        },
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod capture_thread;
 pub mod fake;
+pub mod file;
+pub mod pacing;
 
 use std::sync::Arc;
 
@@ -58,7 +60,7 @@ pub trait Driver: Send {
 
 /// The backends this build has compiled in, by name.
 pub fn is_compiled(name: &str) -> bool {
-    matches!(name, "fake")
+    matches!(name, "fake" | "file")
 }
 
 /// Make the backends a configuration names, in its order.
@@ -67,6 +69,7 @@ pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
     for name in &config.backends {
         match name.as_str() {
             "fake" => out.push(Arc::new(fake::FakeBackend::new(config.fake.clone()))),
+            "file" => out.push(Arc::new(file::FileBackend::new(config.file.clone()))),
             other if !is_compiled(other) => {
                 return Err(Error::NotFound(format!(
                     "backend \"{other}\" is not compiled into this build of localmediastream"

@@ -1,0 +1,83 @@
+//! Playing a file allocates nothing in steady state: Y4M frames are views
+//! into the mapped file from pooled buffers, WAV chunks pooled buffers. (Its
+//! own test binary: the counting allocator sees every thread of the process.)
+
+mod file_support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use file_support::*;
+use lms_core::MediaStreamTrack;
+use serde_json::json;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn read_round(tracks: &[MediaStreamTrack]) {
+    for t in tracks {
+        let frame = t.read(TIMEOUT).expect("a frame");
+        std::hint::black_box(frame.plane(0).map(|p| p[0]));
+    }
+}
+
+#[test]
+fn playing_y4m_and_wav_files_allocates_nothing_in_steady_state() {
+    let dir = TempDir::new();
+    let video = dir.file("a.y4m", &y4m(64, 48, "420jpeg", "30:1", 7));
+    let wav_path = dir.file("a.wav", b"");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&wav_path, spec).unwrap();
+    for i in 0..9_000 {
+        w.write_sample((i % 300) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let md = playing(json!({"video": path_str(&video), "audio": path_str(&wav_path)}));
+    let stream = md
+        .get_user_media_json(
+            r#"{"video": true, "audio": {"sampleRate": 48000, "channelCount": 2}}"#,
+        )
+        .unwrap();
+    let mut tracks = stream.get_tracks();
+    tracks.push(tracks[0].clone_track());
+    for _ in 0..300 {
+        read_round(&tracks);
+    }
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    for _ in 0..500 {
+        read_round(&tracks);
+    }
+    let allocated = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    stream.stop();
+    assert_eq!(
+        allocated, 0,
+        "allocations while playing 500 rounds (looping included)"
+    );
+}

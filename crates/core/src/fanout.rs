@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use crate::audio::{AudioAdapter, AudioTarget};
+use crate::backend::file::mjpeg::JpegDecoderI420;
 use crate::frame::{AudioBuffer, Frame, FrameData, PixelFormat, Samples, VideoBuffer};
 use crate::pool::FramePool;
 use crate::settings::{AudioSettings, NativeMode};
@@ -50,6 +51,8 @@ pub(crate) struct Fanout {
     video: Vec<VideoTarget>,
     audio: Vec<AudioTargetState>,
     converted_now: Vec<(VideoKey, Frame)>,
+    /// Made when a raw track first asks for pictures of a JPEG source.
+    jpeg: Option<Box<JpegDecoderI420>>,
 }
 
 impl Fanout {
@@ -60,6 +63,7 @@ impl Fanout {
             video: Vec::new(),
             audio: Vec::new(),
             converted_now: Vec::new(),
+            jpeg: None,
         }
     }
 
@@ -100,6 +104,15 @@ impl Fanout {
                 || (key.0 == PixelFormat::Mjpeg && src.format() == PixelFormat::Mjpeg)
             {
                 Some(frame.clone())
+            } else if src.format() == PixelFormat::Mjpeg {
+                // A raw track on a JPEG source: decode once per frame, then convert.
+                self.decoded_frame(frame, src).and_then(|decoded| {
+                    let picture = decoded.video()?;
+                    if picture.is(key.0, key.1, key.2) {
+                        return Some(decoded.clone());
+                    }
+                    self.converted_frame(key, frame, picture)
+                })
             } else {
                 self.converted_frame(key, frame, src)
             };
@@ -147,6 +160,36 @@ impl Fanout {
         )?;
         let dst = data.video_mut()?;
         if !dst.is(key.0, key.1, key.2) || target.converter.convert(src, dst).is_err() {
+            return None;
+        }
+        let out = Frame::new(
+            target.pool.share(slot),
+            frame.sequence(),
+            frame.timestamp_us(),
+        );
+        self.converted_now.push((key, out.clone()));
+        Some(out)
+    }
+
+    /// The JPEG `src` decoded to I420 at its own size, once per captured frame.
+    fn decoded_frame(&mut self, frame: &Frame, src: &VideoBuffer) -> Option<Frame> {
+        let key = (PixelFormat::I420, src.width(), src.height());
+        if let Some((_, f)) = self.converted_now.iter().find(|(k, _)| *k == key) {
+            return Some(f.clone());
+        }
+        let i = self.target_index(key);
+        let decoder = self.jpeg.get_or_insert_with(Box::default);
+        let target = &mut self.video[i];
+        let (slot, data) = target.pool.acquire(
+            |d| d.video().is_some_and(|v| v.is(key.0, key.1, key.2)),
+            || {
+                FrameData::Video(
+                    VideoBuffer::new(key.0, key.1, key.2).unwrap_or_else(|_| placeholder()),
+                )
+            },
+        )?;
+        let dst = data.video_mut()?;
+        if !dst.is(key.0, key.1, key.2) || decoder.decode(src.plane(0), dst).is_err() {
             return None;
         }
         let out = Frame::new(

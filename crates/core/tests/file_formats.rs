@@ -287,3 +287,41 @@ fn a_wav_file_plays_converted_to_what_the_track_asks() {
         "the 1 kHz tone survives resampling: {hz} Hz"
     );
 }
+
+#[test]
+fn an_mjpeg_track_and_a_raw_track_share_one_jpeg_source() {
+    let dir = TempDir::new();
+    let colours = [[200, 30, 30], [30, 200, 30], [30, 30, 200]];
+    let jpegs: Vec<Vec<u8>> = colours.iter().map(|&c| jpeg(64, 48, c)).collect();
+    let path = dir.file("a.mjpeg", &jpegs.concat());
+    let md = playing(json!({"video": path_str(&path), "frameRate": 15}));
+    let jpeg_track = md
+        .get_user_media_json(r#"{"video": {"pixelFormat": {"exact": "MJPEG"}}}"#)
+        .expect("MJPEG track")
+        .get_video_tracks()
+        .remove(0);
+    let raw = md
+        .get_user_media_json(
+            r#"{"video": {"pixelFormat": {"exact": "RGB24"}, "width": {"exact": 32}}}"#,
+        )
+        .expect("a raw track on the same device")
+        .get_video_tracks()
+        .remove(0);
+    for _ in 0..6 {
+        let j = jpeg_track.read(TIMEOUT).expect("a JPEG");
+        assert_eq!(j.video().expect("picture").format(), PixelFormat::Mjpeg);
+        let r = raw.read(TIMEOUT).unwrap_or_else(|e| {
+            panic!(
+                "the raw track gets decoded pictures too: {e} {:?} {}",
+                raw.stats(),
+                raw.settings_json()
+            )
+        });
+        let v = r.video().expect("picture");
+        assert_eq!(
+            (v.format(), v.width(), v.height()),
+            (PixelFormat::Rgb24, 32, 24)
+        );
+    }
+    assert_eq!(raw.stats().frames_dropped, 0);
+}

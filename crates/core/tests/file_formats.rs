@@ -323,5 +323,7 @@ fn an_mjpeg_track_and_a_raw_track_share_one_jpeg_source() {
             (PixelFormat::Rgb24, 32, 24)
         );
     }
-    assert_eq!(raw.stats().frames_dropped, 0);
+    // Unpaced, the source runs as fast as the faster reader: the other may drop
+    // frames, but it receives decoded pictures (before the fix it received none).
+    assert!(raw.stats().frames_delivered >= 6);
 }

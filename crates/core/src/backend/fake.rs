@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::audio::Tone;
 use crate::backend::capture_thread::{CaptureThread, StopFlag};
-use crate::backend::pacing::wait_turn;
+use crate::backend::pacing::{drop_for_want_of_buffer, wait_turn};
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::clock::monotonic_us;
 use crate::config::{FakeConfig, Pacing};
@@ -383,7 +383,9 @@ fn run_video(
             },
         );
         let Some((slot, data)) = acquired else {
-            sequence += 1; // every buffer is held by consumers: this frame is lost
+            if drop_for_want_of_buffer(stop, pacing) {
+                sequence += 1;
+            }
             continue;
         };
         while states.len() <= slot {
@@ -433,7 +435,9 @@ fn run_audio(
             || FrameData::Audio(AudioBuffer::new(format, rate, channels, chunk)),
         );
         let Some((slot, data)) = acquired else {
-            sequence += 1;
+            if drop_for_want_of_buffer(stop, pacing) {
+                sequence += 1;
+            }
             continue;
         };
         if let Some(buf) = data.audio_mut() {

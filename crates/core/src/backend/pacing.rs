@@ -56,3 +56,18 @@ pub fn wait_for_first_track(stop: &StopFlag, sink: &SourceSink) -> bool {
     }
     false
 }
+
+/// Every buffer of a source's pool is still held by consumers (frames kept by
+/// a garbage-collected binding, say). In real time the frame is lost, as a
+/// camera drops one: returns true (count it, move on). Unpaced, the source
+/// waits a moment for a consumer to give a buffer back and tries the same
+/// frame again: returns false. It never spins or skips sequence numbers.
+pub fn drop_for_want_of_buffer(stop: &StopFlag, pacing: Pacing) -> bool {
+    match pacing {
+        Pacing::RealTime => true,
+        Pacing::None => {
+            stop.sleep_until(Instant::now() + Duration::from_millis(1));
+            false
+        }
+    }
+}

@@ -10,7 +10,7 @@ use memmap2::Mmap;
 use crate::backend::capture_thread::StopFlag;
 use crate::backend::file::wav::{self, WavFile};
 use crate::backend::file::{mapped, POOL_SIZE};
-use crate::backend::pacing::{wait_for_first_track, wait_turn};
+use crate::backend::pacing::{drop_for_want_of_buffer, wait_for_first_track, wait_turn};
 use crate::backend::SourceSink;
 use crate::clock::monotonic_us;
 use crate::config::Pacing;
@@ -78,9 +78,12 @@ impl AudioPlayback {
                 || FrameData::Audio(AudioBuffer::new(SampleFormat::F32, rate, channels, chunk)),
             );
             let Some((slot, data)) = acquired else {
-                // Every buffer is held by consumers: this chunk is lost, time goes on.
-                position = self.advance(position, chunk as u64);
-                sequence += 1;
+                // Every buffer is held by consumers: paced, this chunk is lost and
+                // time goes on; unpaced, wait for a buffer and try again.
+                if drop_for_want_of_buffer(stop, self.pacing) {
+                    position = self.advance(position, chunk as u64);
+                    sequence += 1;
+                }
                 continue;
             };
             let mut at_end = false;

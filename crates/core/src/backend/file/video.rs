@@ -11,13 +11,17 @@ use crate::backend::capture_thread::StopFlag;
 use crate::backend::file::mjpeg::{self, JpegDecoderI420};
 use crate::backend::file::y4m::{self, Chroma, Y4mHeader};
 use crate::backend::file::{mapped, POOL_SIZE};
-use crate::backend::pacing::{wait_for_first_track, wait_turn};
+use crate::backend::pacing::{drop_for_want_of_buffer, wait_for_first_track, wait_turn};
 use crate::backend::SourceSink;
 use crate::clock::monotonic_us;
 use crate::config::Pacing;
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameData, PixelFormat, SharedBytes, VideoBuffer};
 use crate::pool::FramePool;
+
+/// How often an unpaced file source waits 1 ms for a free buffer before it
+/// counts the frame as lost.
+const MAX_BUFFER_WAITS: usize = 100;
 
 /// The two kinds of video file.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,9 +252,20 @@ impl VideoPlayback {
                     return;
                 }
             };
-            // `None`: every buffer is held by consumers, or a JPEG did not decode:
-            // this frame is lost and the sequence numbers show the gap.
-            if let Some(data) = self.picture(&mut pool, span) {
+            // `None`: every buffer is held by consumers, or a JPEG did not decode.
+            // Unpaced, wait for a buffer (a bounded number of times: a broken JPEG
+            // never decodes); otherwise the frame is lost and the sequence shows the gap.
+            let mut picture = self.picture(&mut pool, span);
+            for _ in 0..MAX_BUFFER_WAITS {
+                if picture.is_some()
+                    || drop_for_want_of_buffer(stop, self.pacing)
+                    || stop.is_stopped()
+                {
+                    break;
+                }
+                picture = self.picture(&mut pool, span);
+            }
+            if let Some(data) = picture {
                 if !sink.deliver(Frame::new(data, sequence, monotonic_us())) {
                     return;
                 }

@@ -1,0 +1,408 @@
+// Type definitions for localmediastream: getUserMedia() for Node.js with the
+// browser's API (W3C Media Capture and Streams), plus frame access.
+//
+// Hand-written; tests/node/typings.test.js type-checks a usage file against it
+// with `tsc --noEmit --strict` and fails when a runtime export or member is
+// missing here (or declared here but missing at run time).
+
+/// <reference types="node" />
+
+// ---- constraints (the specification's dictionaries) ----
+
+export interface ULongRange {
+  max?: number;
+  min?: number;
+}
+export interface DoubleRange {
+  max?: number;
+  min?: number;
+}
+export interface ConstrainULongRange extends ULongRange {
+  exact?: number;
+  ideal?: number;
+}
+export interface ConstrainDoubleRange extends DoubleRange {
+  exact?: number;
+  ideal?: number;
+}
+export interface ConstrainBooleanParameters {
+  exact?: boolean;
+  ideal?: boolean;
+}
+export interface ConstrainDOMStringParameters {
+  exact?: string | string[];
+  ideal?: string | string[];
+}
+/** A bare number means `ideal`. */
+export type ConstrainULong = number | ConstrainULongRange;
+/** A bare number means `ideal`. */
+export type ConstrainDouble = number | ConstrainDoubleRange;
+/** A bare boolean means `ideal`. */
+export type ConstrainBoolean = boolean | ConstrainBooleanParameters;
+/** A bare string (or list) means `ideal`. */
+export type ConstrainDOMString = string | string[] | ConstrainDOMStringParameters;
+
+/** Pixel layouts a video track can deliver; I420 is the default. */
+export type PixelFormat = 'I420' | 'NV12' | 'YUY2' | 'RGB24' | 'BGR24' | 'RGBA' | 'BGRA' | 'MJPEG';
+/** Audio sample encodings; f32 is the default. */
+export type SampleFormat = 'f32' | 's16';
+
+export interface MediaTrackConstraintSet {
+  deviceId?: ConstrainDOMString;
+  groupId?: ConstrainDOMString;
+  width?: ConstrainULong;
+  height?: ConstrainULong;
+  aspectRatio?: ConstrainDouble;
+  frameRate?: ConstrainDouble;
+  facingMode?: ConstrainDOMString;
+  resizeMode?: ConstrainDOMString;
+  sampleRate?: ConstrainULong;
+  sampleSize?: ConstrainULong;
+  channelCount?: ConstrainULong;
+  latency?: ConstrainDouble;
+  echoCancellation?: ConstrainBoolean;
+  autoGainControl?: ConstrainBoolean;
+  noiseSuppression?: ConstrainBoolean;
+  /** Not in the specification: the pixel layout of video frames. */
+  pixelFormat?: ConstrainDOMString;
+  /** Not in the specification: the sample encoding of audio frames. */
+  sampleFormat?: ConstrainDOMString;
+}
+
+export interface MediaTrackConstraints extends MediaTrackConstraintSet {
+  /** Sets tried in order; one that cannot be satisfied is skipped. */
+  advanced?: MediaTrackConstraintSet[];
+}
+
+export interface MediaStreamConstraints {
+  audio?: boolean | MediaTrackConstraints;
+  video?: boolean | MediaTrackConstraints;
+}
+
+/** What a track delivers now (`getSettings()`). */
+export interface MediaTrackSettings {
+  deviceId?: string;
+  groupId?: string;
+  width?: number;
+  height?: number;
+  aspectRatio?: number;
+  frameRate?: number;
+  facingMode?: string;
+  resizeMode?: string;
+  sampleRate?: number;
+  sampleSize?: number;
+  channelCount?: number;
+  latency?: number;
+  echoCancellation?: boolean;
+  autoGainControl?: boolean;
+  noiseSuppression?: boolean;
+  pixelFormat?: PixelFormat;
+  sampleFormat?: SampleFormat;
+}
+
+/** What a track or device could deliver (`getCapabilities()`). */
+export interface MediaTrackCapabilities {
+  deviceId?: string;
+  groupId?: string;
+  width?: ULongRange;
+  height?: ULongRange;
+  aspectRatio?: DoubleRange;
+  frameRate?: DoubleRange;
+  facingMode?: string[];
+  resizeMode?: string[];
+  sampleRate?: ULongRange;
+  sampleSize?: ULongRange;
+  channelCount?: ULongRange;
+  latency?: DoubleRange;
+  echoCancellation?: boolean[];
+  autoGainControl?: boolean[];
+  noiseSuppression?: boolean[];
+  pixelFormat?: PixelFormat[];
+  sampleFormat?: SampleFormat[];
+}
+
+/** `getSupportedConstraints()`: every supported constraint, `true`. */
+export interface MediaTrackSupportedConstraints {
+  deviceId?: boolean;
+  groupId?: boolean;
+  width?: boolean;
+  height?: boolean;
+  aspectRatio?: boolean;
+  frameRate?: boolean;
+  facingMode?: boolean;
+  resizeMode?: boolean;
+  sampleRate?: boolean;
+  sampleSize?: boolean;
+  channelCount?: boolean;
+  latency?: boolean;
+  echoCancellation?: boolean;
+  autoGainControl?: boolean;
+  noiseSuppression?: boolean;
+  pixelFormat?: boolean;
+  sampleFormat?: boolean;
+}
+
+// ---- frames ----
+
+interface FrameBase {
+  /** Capture time: microseconds on the monotonic clock (CLOCK_MONOTONIC). */
+  readonly timestamp: number;
+  /** The source's capture counter: +1 per captured frame; gaps mean frames this track skipped or dropped. */
+  readonly sequence: number;
+  /**
+   * The frame's bytes, as Buffers over the library's own memory (no copy).
+   * They stay valid after the track stops, for as long as JavaScript holds
+   * them. Treat them as read-only: other tracks may share the same memory.
+   */
+  readonly planes: Buffer[];
+  /** True once close() was called. */
+  readonly closed: boolean;
+  /**
+   * Give the frame's memory back to its device now rather than when the
+   * garbage collector finds the frame: every plane (and `samples`) becomes
+   * empty. Do it for every frame you are done with when reading fast (as with
+   * WebCodecs frames); frames left to the collector are handed back later, and
+   * while 24 of one device are held the next ones are copies. Calling it again
+   * does nothing. Not while an asynchronous operation still reads the planes.
+   */
+  close(): void;
+}
+
+/** A picture: `planes` are Y, U, V for I420; Y, UV for NV12; one plane for packed formats and MJPEG. */
+export interface VideoFrame extends FrameBase {
+  readonly kind: 'video';
+  readonly format: PixelFormat;
+  readonly width: number;
+  readonly height: number;
+  /** Bytes per row of each plane. */
+  readonly strides: number[];
+}
+
+/** A chunk of interleaved audio (10 ms by default); `planes[0]` holds the samples' bytes. */
+export interface AudioFrame extends FrameBase {
+  readonly kind: 'audio';
+  readonly format: SampleFormat;
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Sample frames (samples per channel) in the chunk. */
+  readonly sampleCount: number;
+  /** The samples, interleaved: a view of `planes[0]` (no copy). */
+  readonly samples: Float32Array | Int16Array;
+}
+
+export type Frame = VideoFrame | AudioFrame;
+
+export interface ReadFrameOptions {
+  /** Milliseconds to wait for a frame (0 to 86400000); absent: wait until one comes. */
+  timeout?: number;
+}
+
+export interface TrackStats {
+  framesDelivered: number;
+  framesDropped: number;
+}
+
+// ---- events ----
+
+export interface MediaStreamTrackEventMap {
+  ended: Event;
+  mute: Event;
+  unmute: Event;
+}
+
+/** A listener function or object, as EventTarget takes. */
+export type Listener<E extends Event = Event> = ((event: E) => void) | { handleEvent(event: E): void };
+
+// ---- the interfaces ----
+
+/**
+ * One kind of media from one device. An EventTarget: `ended` fires (once)
+ * when the source ends by itself (device lost, driver failure) — never after
+ * `stop()`; `mute`/`unmute` when the source cannot / can again deliver.
+ * Listeners run on the JS thread. A live track with `ended`/`mute`/`unmute`
+ * listeners keeps the process alive; a stopped or ended one never does.
+ */
+export declare class MediaStreamTrack extends EventTarget {
+  /** Not constructible: tracks come from getUserMedia() and clone(). */
+  private constructor();
+  /** A 36-character UUID. */
+  readonly id: string;
+  readonly kind: 'audio' | 'video';
+  readonly label: string;
+  /** A disabled track delivers black pictures (Y=16, U=V=128) and silent audio. */
+  enabled: boolean;
+  readonly muted: boolean;
+  readonly readyState: 'live' | 'ended';
+  onended: ((this: MediaStreamTrack, event: Event) => any) | null;
+  onmute: ((this: MediaStreamTrack, event: Event) => any) | null;
+  onunmute: ((this: MediaStreamTrack, event: Event) => any) | null;
+  /** Ends the track at once (no `ended` event); the device is released when no other track uses it. */
+  stop(): void;
+  /** A new track (new id) on the same source, with the same settings; a clone of an ended track is ended. */
+  clone(): MediaStreamTrack;
+  getSettings(): MediaTrackSettings;
+  getCapabilities(): MediaTrackCapabilities;
+  getConstraints(): MediaTrackConstraints;
+  /** Rejects with OverconstrainedError, leaving the settings unchanged, when a required value is impossible. */
+  applyConstraints(constraints?: MediaTrackConstraints): Promise<void>;
+  /**
+   * The next frame, waiting off the JS thread. Rejects with a DOMException
+   * named TimeoutError after `timeout` ms, or EndedError once the track has
+   * ended and no frame is left. Reads of one track settle in order.
+   */
+  readFrame(options?: ReadFrameOptions): Promise<Frame>;
+  /** Every frame from now on; the loop ends when the track ends. */
+  frames(options?: ReadFrameOptions): AsyncGenerator<Frame, void, undefined>;
+  /** Not in the specification: frames delivered and dropped (queue full) so far. */
+  getStats(): TrackStats;
+  addEventListener<K extends keyof MediaStreamTrackEventMap>(
+    type: K,
+    listener: Listener<MediaStreamTrackEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof MediaStreamTrackEventMap>(
+    type: K,
+    listener: Listener<MediaStreamTrackEventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
+  dispatchEvent(event: Event): boolean;
+}
+
+/** A set of tracks (and the obsolete LocalMediaStream's stop()). */
+export declare class MediaStream extends EventTarget {
+  /** No tracks, inactive. */
+  constructor();
+  /** The same track objects as `stream`. */
+  constructor(stream: MediaStream);
+  /** Those tracks (each once). */
+  constructor(tracks: Iterable<MediaStreamTrack>);
+  /** A 36-character UUID. */
+  readonly id: string;
+  /** True while at least one track is not ended. */
+  readonly active: boolean;
+  /** Never fired by this library (only a user agent fires them, and never for addTrack()/removeTrack()). */
+  onaddtrack: ((this: MediaStream, event: Event) => any) | null;
+  onremovetrack: ((this: MediaStream, event: Event) => any) | null;
+  getTracks(): MediaStreamTrack[];
+  getAudioTracks(): MediaStreamTrack[];
+  getVideoTracks(): MediaStreamTrack[];
+  /** The same object each time, or null. */
+  getTrackById(trackId: string): MediaStreamTrack | null;
+  /** Does nothing when the track is already present. */
+  addTrack(track: MediaStreamTrack): void;
+  /** Does nothing when the track is absent. */
+  removeTrack(track: MediaStreamTrack): void;
+  /** A new stream of clones of every track. */
+  clone(): MediaStream;
+  /** LocalMediaStream.stop(): stops every track. */
+  stop(): void;
+}
+
+/** A device, as enumerateDevices() lists it. */
+export declare class MediaDeviceInfo {
+  /** Not constructible: devices come from enumerateDevices(). */
+  protected constructor();
+  readonly deviceId: string;
+  readonly kind: 'audioinput' | 'videoinput';
+  readonly label: string;
+  readonly groupId: string;
+  toJSON(): { deviceId: string; kind: 'audioinput' | 'videoinput'; label: string; groupId: string };
+}
+
+/** An input device. */
+export declare class InputDeviceInfo extends MediaDeviceInfo {
+  private constructor();
+  /** What a track on this device could deliver (a new object each call). */
+  getCapabilities(): MediaTrackCapabilities;
+}
+
+export interface MediaDevicesEventMap {
+  devicechange: Event;
+}
+
+/**
+ * `navigator.mediaDevices`. `devicechange` fires when the list of devices
+ * changes; a `devicechange` listener never keeps the process alive by itself.
+ */
+export declare class MediaDevices extends EventTarget {
+  private constructor();
+  ondevicechange: ((this: MediaDevices, event: Event) => any) | null;
+  /**
+   * A stream with one audio and/or one video track, opened off the JS thread.
+   * Rejects with TypeError when no kind is requested, OverconstrainedError
+   * when a required constraint is impossible, or a DOMException named
+   * NotFoundError, NotReadableError or NotAllowedError.
+   */
+  getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream>;
+  /** Every input device, the same order on every call (new objects each call). */
+  enumerateDevices(): Promise<InputDeviceInfo[]>;
+  getSupportedConstraints(): MediaTrackSupportedConstraints;
+  addEventListener<K extends keyof MediaDevicesEventMap>(
+    type: K,
+    listener: Listener<MediaDevicesEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof MediaDevicesEventMap>(
+    type: K,
+    listener: Listener<MediaDevicesEventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
+  dispatchEvent(event: Event): boolean;
+}
+
+/** A required constraint that cannot be met: `name` is 'OverconstrainedError', `constraint` names it. */
+export declare class OverconstrainedError extends DOMException {
+  constructor(constraint: string, message?: string);
+  readonly constraint: string;
+}
+
+/** The process-wide MediaDevices (what a browser calls navigator.mediaDevices). */
+export declare const mediaDevices: MediaDevices;
+
+/** The configuration document (the same in every language). */
+export interface Configuration {
+  /** Kinds of devices in use, in enumeration order: 'fake', 'file', 'cpal', 'nokhwa'. */
+  backends?: string[];
+  fake?: {
+    /** 'realtime' (default, like a camera) or 'none' (as fast as frames are read). */
+    pacing?: 'realtime' | 'none';
+    /** How many fake cameras, or one object per camera. */
+    video?:
+      | number
+      | { label?: string; facingMode?: string; maxWidth?: number; maxHeight?: number; maxFrameRate?: number }[];
+    /** How many fake microphones, or one object per microphone. */
+    audio?: number | { label?: string; toneHz?: number }[];
+    /** Frequency of every fake microphone's sine, Hz. */
+    toneHz?: number;
+  };
+  /** A denied kind fails getUserMedia() with NotAllowedError. */
+  permissions?: { camera?: 'granted' | 'denied'; microphone?: 'granted' | 'denied' };
+  /** Frames a track holds before the oldest is dropped (1 to 1024, default 4). */
+  queueSize?: number;
+}
+
+/**
+ * Replace the configuration; absent keys keep the environment's values
+ * (LMS_BACKENDS, LMS_FAKE_DEVICES). Open devices keep running. Throws a
+ * TypeError naming what is wrong.
+ */
+export declare function configure(config: Configuration): void;
+
+/** A fake device's test controls. */
+export type FakeDeviceAction = 'disconnect' | 'reconnect' | 'mute' | 'unmute' | 'fail' | 'busy' | 'free';
+
+/** Apply a test control to a fake device (e.g. 'fake:video:0'). */
+export declare function fakeDeviceControl(deviceId: string, action: FakeDeviceAction): void;
+
+/** How often a fake device was opened and closed. */
+export declare function fakeDeviceUsage(deviceId: string): { opens: number; closes: number };
+
+/** The sequence number a fake camera painted into the picture, or null when none can be read. */
+export declare function decodeSequence(frame: VideoFrame): number | null;
+
+/** The library's version. */
+export declare const version: string;

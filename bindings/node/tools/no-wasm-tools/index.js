@@ -1,0 +1,2 @@
+'use strict';
+throw new Error('wasm targets are not supported here: see bindings/node/tools/README.md');

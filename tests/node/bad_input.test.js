@@ -1,0 +1,79 @@
+'use strict';
+// Bad input gives a clear error naming the problem, never a crash or a hang.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { lms, useFakeDevices, open, stopAll } = require('./helpers.js');
+
+useFakeDevices();
+test.after(stopAll);
+
+const gum = (c) => lms.mediaDevices.getUserMedia(c);
+const typeErrorMentioning = (needle) => (e) => {
+  assert.ok(e instanceof TypeError, String(e));
+  assert.match(e.message, needle);
+  return true;
+};
+
+test('constraints of the wrong type reject with a TypeError naming the constraint', async () => {
+  const cases = [
+    [{ video: { width: 'big' } }, /width/],
+    [{ video: { frameRate: { min: 'fast' } } }, /frameRate/],
+    [{ video: { facingMode: 7 } }, /facingMode/],
+    [{ audio: { echoCancellation: 'yes' } }, /echoCancellation/],
+    [{ video: { advanced: { width: 1 } } }, /advanced/],
+    [{ video: 3 }, /video/],
+    [{ video: { width: -5 } }, /width/],
+  ];
+  for (const [c, needle] of cases) await assert.rejects(gum(c), typeErrorMentioning(needle), JSON.stringify(c));
+});
+
+test('constraints that are not an object, or cannot be read, reject with a TypeError', async () => {
+  for (const c of ['video', 42, true, Symbol('x')]) {
+    await assert.rejects(gum(c), TypeError, String(typeof c));
+  }
+  const cyclic = { video: {} };
+  cyclic.video.self = cyclic;
+  await assert.rejects(gum(cyclic), typeErrorMentioning(/cannot be read/));
+  await assert.rejects(gum({ video: { width: 10n } }), TypeError);
+});
+
+test('huge or deeply nested constraints are refused without a crash', async () => {
+  let deep = {};
+  const root = { video: deep };
+  for (let i = 0; i < 5000; i++) {
+    deep.advanced = [{}];
+    deep = deep.advanced[0];
+  }
+  await assert.rejects(gum(root), TypeError);
+  await assert.rejects(gum({ video: { deviceId: 'x'.repeat(2 << 20) } }), TypeError);
+});
+
+test('readFrame() options are checked', async () => {
+  const [t] = (await open({ video: { width: 160, height: 120 } })).getTracks();
+  await assert.rejects(t.readFrame(5), TypeError);
+  await assert.rejects(t.readFrame({ timeout: 'soon' }), TypeError);
+  await assert.rejects(t.readFrame({ timeout: NaN }), TypeError);
+  await assert.rejects(t.readFrame({ timeout: -1 }), RangeError);
+  await assert.rejects(t.readFrame({ timeout: 1e12 }), RangeError);
+  assert.equal((await t.readFrame({ timeout: 1000 })).kind, 'video', 'the track still works');
+});
+
+test('applyConstraints() with bad constraints rejects with a TypeError and changes nothing', async () => {
+  const [t] = (await open({ video: { width: 320, height: 240 } })).getTracks();
+  const before = t.getSettings();
+  await assert.rejects(t.applyConstraints('wide'), TypeError);
+  await assert.rejects(t.applyConstraints({ width: 'wide' }), typeErrorMentioning(/width/));
+  assert.deepEqual(t.getSettings(), before);
+});
+
+test('decodeSequence() wants a video frame', async () => {
+  for (const bad of [null, {}, { kind: 'audio', planes: [] }, 'frame']) {
+    assert.throws(() => lms.decodeSequence(bad), TypeError);
+  }
+  assert.throws(
+    () => lms.decodeSequence({ kind: 'video', format: 'I420', width: 4, height: 4, planes: [Buffer.alloc(3), Buffer.alloc(4), Buffer.alloc(4)] }),
+    /plane 0/,
+  );
+  assert.throws(() => lms.decodeSequence({ kind: 'video', format: 'XYZ', width: 4, height: 4, planes: [] }), /XYZ/);
+});

@@ -1,0 +1,101 @@
+// Type-checked against bindings/node/index.d.ts with `tsc --noEmit --strict`
+// (tests/node/typings.test.js): code written for a browser, plus frames.
+import * as lms from '../../../bindings/node';
+import {
+  mediaDevices,
+  MediaStream,
+  MediaStreamTrack,
+  OverconstrainedError,
+  type AudioFrame,
+  type Frame,
+  type MediaStreamConstraints,
+  type MediaTrackSettings,
+  type VideoFrame,
+} from '../../../bindings/node';
+
+export async function main(): Promise<void> {
+  lms.configure({ backends: ['fake'], fake: { pacing: 'none', video: 2, audio: 1 }, queueSize: 4 });
+  const constraints: MediaStreamConstraints = {
+    video: { width: { ideal: 1280, min: 160 }, frameRate: { max: 30 }, deviceId: { exact: 'fake:video:0' }, pixelFormat: 'I420' },
+    audio: { sampleRate: 48000, echoCancellation: false, advanced: [{ channelCount: 2 }] },
+  };
+  const stream: MediaStream = await mediaDevices.getUserMedia(constraints);
+  const id: string = stream.id;
+  const active: boolean = stream.active;
+  const tracks: MediaStreamTrack[] = stream.getTracks();
+  const [video] = stream.getVideoTracks();
+  const [audio] = stream.getAudioTracks();
+  const same: MediaStreamTrack | null = stream.getTrackById(video.id);
+  stream.addTrack(video);
+  stream.removeTrack(audio);
+  const copy: MediaStream = new MediaStream(stream);
+  const fromTracks = new MediaStream([video, audio]);
+  const empty = new MediaStream();
+  const cloned: MediaStream = stream.clone();
+
+  const kind: 'audio' | 'video' = video.kind;
+  const state: 'live' | 'ended' = video.readyState;
+  video.enabled = false;
+  const muted: boolean = video.muted;
+  const settings: MediaTrackSettings = video.getSettings();
+  const width: number | undefined = settings.width;
+  const max: number | undefined = video.getCapabilities().width?.max;
+  await video.applyConstraints({ width: 320, height: { exact: 240 } });
+  video.onended = (event: Event) => console.log(event.type, video.readyState);
+  video.onmute = null;
+  video.addEventListener('unmute', (event) => console.log(event.type));
+  video.addEventListener('ended', { handleEvent: (event: Event) => console.log(event.type) }, { once: true });
+  stream.onaddtrack = () => {};
+  mediaDevices.ondevicechange = () => {};
+  mediaDevices.addEventListener('devicechange', () => {});
+
+  const frame: Frame = await video.readFrame({ timeout: 1000 });
+  if (frame.kind === 'video') {
+    const v: VideoFrame = frame;
+    const y: number = v.planes[0][0];
+    const n: number | null = lms.decodeSequence(v);
+    console.log(v.width, v.height, v.format, v.strides[0], y, n);
+  } else {
+    const a: AudioFrame = frame;
+    console.log(a.sampleRate, a.channels, a.sampleCount, a.samples[0]);
+  }
+  frame.close();
+  const closed: boolean = frame.closed;
+  for await (const f of audio.frames()) {
+    console.log(f.sequence, f.timestamp, f.planes.length);
+    break;
+  }
+  const stats = video.getStats();
+  console.log(stats.framesDelivered, stats.framesDropped);
+
+  const devices = await mediaDevices.enumerateDevices();
+  for (const d of devices) {
+    const k: 'audioinput' | 'videoinput' = d.kind;
+    console.log(d.deviceId, d.label, d.groupId, k, d.toJSON(), d.getCapabilities().deviceId);
+  }
+  const supported: boolean | undefined = mediaDevices.getSupportedConstraints().width;
+
+  try {
+    await mediaDevices.getUserMedia({ video: { width: { min: 1e8 } } });
+  } catch (e) {
+    if (e instanceof OverconstrainedError) {
+      const name: string = e.name;
+      const constraint: string = e.constraint;
+      console.log(name, constraint, e.message, e instanceof DOMException);
+    }
+  }
+  lms.fakeDeviceControl('fake:video:0', 'disconnect');
+  const usage: { opens: number; closes: number } = lms.fakeDeviceUsage('fake:video:0');
+  stream.stop();
+  video.stop();
+  const c: MediaStreamTrack = video.clone();
+  const version: string = lms.version;
+  console.log(id, active, tracks, same, copy, fromTracks, empty, cloned, kind, state, muted, width, max, closed, supported, usage, c, version);
+}
+
+// @ts-expect-error tracks are not constructible
+new MediaStreamTrack();
+// @ts-expect-error not a constraint value
+void mediaDevices.getUserMedia({ video: { width: 'wide' } });
+// @ts-expect-error not a fake device action
+lms.fakeDeviceControl('fake:video:0', 'explode');

@@ -192,10 +192,16 @@ impl Default for FakeConfig {
 }
 
 impl Default for Config {
-    /// Real backends only (as a browser without fake-device flags), fake devices as described.
+    /// The real backends compiled in (as a browser without fake-device flags), fake devices as described.
     fn default() -> Self {
         Config {
-            backends: vec!["cpal".into(), "nokhwa".into()],
+            // The real backends this build has; a build without them has no devices
+            // until configured (NotFoundError), rather than failing to start.
+            backends: ["cpal", "nokhwa"]
+                .into_iter()
+                .filter(|name| crate::backend::is_compiled(name))
+                .map(String::from)
+                .collect(),
             fake: FakeConfig::default(),
             file: FileConfig::default(),
             camera: Permission::Granted,
@@ -585,6 +591,20 @@ fn string(v: &Value, what: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_configuration_names_only_backends_this_build_has() {
+        let config = Config::default();
+        assert!(
+            config
+                .backends
+                .iter()
+                .all(|b| crate::backend::is_compiled(b)),
+            "{:?}",
+            config.backends
+        );
+        assert!(crate::backend::create_all(&config).is_ok());
+    }
 
     #[test]
     fn the_issue_example_parses() {

@@ -2,6 +2,8 @@
 //! [`Driver`] for one of them; the driver delivers frames to a [`SourceSink`].
 
 pub mod capture_thread;
+#[cfg(feature = "cpal")]
+pub mod cpal;
 pub mod fake;
 pub mod file;
 pub mod pacing;
@@ -60,7 +62,7 @@ pub trait Driver: Send {
 
 /// The backends this build has compiled in, by name.
 pub fn is_compiled(name: &str) -> bool {
-    matches!(name, "fake" | "file")
+    matches!(name, "fake" | "file") || (cfg!(feature = "cpal") && name == "cpal")
 }
 
 /// Make the backends a configuration names, in its order.
@@ -70,6 +72,8 @@ pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
         match name.as_str() {
             "fake" => out.push(Arc::new(fake::FakeBackend::new(config.fake.clone()))),
             "file" => out.push(Arc::new(file::FileBackend::new(config.file.clone()))),
+            #[cfg(feature = "cpal")]
+            "cpal" => out.push(Arc::new(cpal::CpalBackend::new())),
             other if !is_compiled(other) => {
                 return Err(Error::NotFound(format!(
                     "backend \"{other}\" is not compiled into this build of localmediastream"

@@ -2,36 +2,15 @@
 //! into the mapped file from pooled buffers, WAV chunks pooled buffers. (Its
 //! own test binary: the counting allocator sees every thread of the process.)
 
-mod file_support;
+mod alloc_counter;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering};
+use alloc_counter::{allocations, Counting};
+
+mod file_support;
 
 use file_support::*;
 use lms_core::MediaStreamTrack;
 use serde_json::json;
-
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -72,11 +51,11 @@ fn playing_y4m_and_wav_files_allocates_nothing_in_steady_state() {
     }
     // Let every queue fill, so each pool has reached its working size.
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     for _ in 0..500 {
         read_round(&tracks);
     }
-    let allocated = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    let allocated = allocations() - before;
     stream.stop();
     // Zero per frame; a pool may still grow by a buffer or two (2 allocations each)
     // if the scheduler lets the producer run further ahead than during warm-up.

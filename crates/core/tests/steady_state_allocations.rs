@@ -3,39 +3,19 @@
 //! allocation on any thread. (Its own test binary: the counting allocator
 //! sees every thread of the process, so nothing else may run beside it.)
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering};
+mod alloc_counter;
+
+use alloc_counter::{allocations, Counting};
+
 use std::time::Duration;
 
 use lms_core::{MediaDevices, MediaStreamTrack};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 /// Allocations allowed in a measured window for late pool growth (4 buffers).
 const POOL_GROWTH_ALLOWANCE: u64 = 8;
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn read_round(tracks: &[MediaStreamTrack]) {
     for t in tracks {
@@ -55,11 +35,11 @@ fn allocations_in_steady_state(md: &MediaDevices, constraints: &str) -> u64 {
     }
     // Let every queue fill, so each pool has reached its working size.
     std::thread::sleep(Duration::from_millis(100));
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     for _ in 0..500 {
         read_round(&tracks);
     }
-    let allocated = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    let allocated = allocations() - before;
     stream.stop();
     allocated
 }

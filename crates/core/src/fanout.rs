@@ -40,7 +40,8 @@ struct AudioTargetState {
     produced: Vec<Frame>,
     sequence: u64,
     frames_out: u64,
-    base_timestamp_us: i64,
+    /// Device frames given to the adapter so far (this chunk's included).
+    frames_in: u64,
     last_used: u64,
 }
 
@@ -294,7 +295,7 @@ impl AudioTargetState {
             produced: Vec::new(),
             sequence: 0,
             frames_out: 0,
-            base_timestamp_us: 0,
+            frames_in: 0,
             last_used: now,
         }
     }
@@ -309,16 +310,20 @@ impl AudioTargetState {
             }
             return;
         };
-        if self.frames_out == 0 {
-            self.base_timestamp_us = frame.timestamp_us();
-        }
-        let rate = s.sample_rate as i64;
-        let (pool, produced) = (&mut self.pool, &mut self.produced);
-        let (sequence, frames_out, base) = (
-            &mut self.sequence,
-            &mut self.frames_out,
-            self.base_timestamp_us,
+        // A device chunk's timestamp is when its last frame arrived. A produced
+        // chunk gets the time its last frame arrived in the device chunk that
+        // completes it: this chunk's timestamp, less the device frames after it
+        // (by sample position), so each is anchored to the newest device
+        // timestamp and start-up jitter does not shift all that follow.
+        self.frames_in += src.frames() as u64;
+        let (rate_out, rate_in) = (
+            i128::from(s.sample_rate.max(1)),
+            i128::from(src.sample_rate().max(1)),
         );
+        let anchor_us = i128::from(frame.timestamp_us());
+        let in_us = i128::from(self.frames_in) * 1_000_000 / rate_in;
+        let (pool, produced) = (&mut self.pool, &mut self.produced);
+        let (sequence, frames_out) = (&mut self.sequence, &mut self.frames_out);
         let _ = adapter.push(src, &mut |chunk: &AudioBuffer| {
             let acquired = pool.acquire(
                 |d| {
@@ -344,7 +349,8 @@ impl AudioTargetState {
                 if let Some(dst) = data.audio_mut() {
                     copy_samples(chunk.samples(), dst.samples_mut());
                 }
-                let ts = base + (*frames_out as i64 * 1_000_000) / rate.max(1);
+                let end = i128::from(*frames_out + chunk.frames() as u64);
+                let ts = (anchor_us + end * 1_000_000 / rate_out - in_us).min(anchor_us) as i64;
                 produced.push(Frame::new(pool.share(slot), *sequence, ts));
             }
             *sequence += 1;

@@ -5,6 +5,8 @@
 //! the file in exactly the format cpal opens it: F32 LE, 2 channels, 48 kHz.
 #![allow(dead_code)]
 
+pub mod pulse;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -1,0 +1,252 @@
+//! The stream of one opened cpal device: a thread of its own builds, plays
+//! and finally drops it (cpal's `Stream` is `!Send` on some platforms).
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, OnceLock};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
+
+use cpal::traits::{DeviceTrait, StreamTrait};
+
+use super::chunker::Chunker;
+use super::{count, cpal_format, label_of, Shape};
+use crate::backend::{Driver, SourceSink};
+use crate::clock::monotonic_us;
+use crate::error::{Error, Result};
+
+/// A device that delivers nothing for this long (or four chunks, if longer)
+/// has stopped: its tracks end. ALSA's `pulse` plugin, for one, neither calls
+/// back nor reports an error when the PulseAudio server dies.
+const STALL_LIMIT: Duration = Duration::from_secs(2);
+/// How often the owner thread looks for a stall.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
+/// How long closing waits for cpal to drop a stream. A stream whose device
+/// hangs in the driver is abandoned to its thread rather than hanging the
+/// caller's `stop()` (and is not counted as closed).
+const CLOSE_LIMIT: Duration = Duration::from_secs(3);
+
+/// What the callbacks and the owner thread share about a running stream.
+pub(super) struct Health {
+    /// `monotonic_us` of the last data callback (of the start, before the first).
+    last_data_us: AtomicI64,
+    /// The tracks were ended by a stream error or a stall (once only).
+    failed: AtomicBool,
+    /// The thread cpal calls the data callback on, once known.
+    callback_thread: OnceLock<ThreadId>,
+}
+
+impl Health {
+    fn new() -> Health {
+        Health {
+            last_data_us: AtomicI64::new(monotonic_us()),
+            failed: AtomicBool::new(false),
+            callback_thread: OnceLock::new(),
+        }
+    }
+
+    /// Called by the data callback: cheap, no allocation.
+    pub(super) fn data_arrived(&self) {
+        if self.callback_thread.get().is_none() {
+            let _ = self.callback_thread.set(std::thread::current().id());
+        }
+        self.last_data_us.store(monotonic_us(), Ordering::Relaxed);
+    }
+
+    /// End the tracks, once, saying why.
+    fn fail(&self, sink: &SourceSink, why: &str) {
+        if !self.failed.swap(true, Ordering::AcqRel) {
+            sink.end(why);
+        }
+    }
+
+    fn silent_for(&self) -> Duration {
+        let quiet_us = monotonic_us() - self.last_data_us.load(Ordering::Relaxed);
+        Duration::from_micros(quiet_us.max(0) as u64)
+    }
+}
+
+/// The thread that owns a cpal stream: it builds and plays it, watches it
+/// for stalls, and drops it when told to.
+pub(super) struct StreamOwner {
+    stop: mpsc::Sender<()>,
+    /// Receives once the stream is dropped.
+    dropped: mpsc::Receiver<()>,
+    thread: JoinHandle<()>,
+    health: Arc<Health>,
+}
+
+impl StreamOwner {
+    pub(super) fn start(
+        device: cpal::Device,
+        shape: Shape,
+        sink: SourceSink,
+        device_id: &str,
+    ) -> Result<StreamOwner> {
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let (dropped_tx, dropped_rx) = mpsc::channel::<()>();
+        let (ready_tx, ready_rx) = mpsc::channel::<std::result::Result<(), String>>();
+        let health = Arc::new(Health::new());
+        let health_in = Arc::clone(&health);
+        let id = device_id.to_string();
+        let stall_limit = STALL_LIMIT.max(Duration::from_secs_f64(
+            4.0 * shape.chunk as f64 / f64::from(shape.rate.max(1)),
+        ));
+        let thread = std::thread::Builder::new()
+            .name("lms-cpal".into())
+            .spawn(move || {
+                let _quiet = super::quiet();
+                let stream = match build(&device, &id, shape, sink.clone(), &health_in) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                if let Err(e) = stream.play() {
+                    let _ = ready_tx.send(Err(format!("cannot start {id}: {e}")));
+                    return;
+                }
+                health_in.data_arrived();
+                let _ = ready_tx.send(Ok(()));
+                // Until closed (or the driver is gone), watching for a stall.
+                loop {
+                    match stop_rx.recv_timeout(WATCH_EVERY) {
+                        Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                        Err(RecvTimeoutError::Timeout) => {
+                            let silent = health_in.silent_for();
+                            if silent >= stall_limit {
+                                health_in.fail(
+                                    &sink,
+                                    &format!(
+                                        "cpal device {id} delivered no audio for {:.1} s \
+                                         (the device or its sound server stopped)",
+                                        silent.as_secs_f64()
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+                drop(stream);
+                let _ = dropped_tx.send(());
+            })
+            .map_err(|e| Error::NotReadable(format!("cannot start cpal thread: {e}")))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(StreamOwner {
+                stop: stop_tx,
+                dropped: dropped_rx,
+                thread,
+                health,
+            }),
+            Ok(Err(message)) => {
+                let _ = thread.join();
+                Err(Error::NotReadable(message))
+            }
+            Err(_) => {
+                let _ = thread.join();
+                Err(Error::NotReadable(format!(
+                    "the cpal thread of {device_id} stopped while opening it"
+                )))
+            }
+        }
+    }
+
+    /// Drop the stream. Waits for it (up to [`CLOSE_LIMIT`]) unless called from
+    /// cpal's callback thread or the owner thread itself, which cannot wait
+    /// for themselves. False when the stream did not go within the limit.
+    fn stop(self) -> bool {
+        let _ = self.stop.send(());
+        let here = std::thread::current().id();
+        if self.health.callback_thread.get() == Some(&here) || self.thread.thread().id() == here {
+            return true;
+        }
+        match self.dropped.recv_timeout(CLOSE_LIMIT) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => {
+                let _ = self.thread.join();
+                true
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+        }
+    }
+}
+
+fn build(
+    device: &cpal::Device,
+    id: &str,
+    shape: Shape,
+    sink: SourceSink,
+    health: &Arc<Health>,
+) -> std::result::Result<cpal::Stream, String> {
+    let name = format!("{id} ({})", label_of(device, "cpal device"));
+    let fixed = cpal::StreamConfig {
+        channels: shape.channels,
+        sample_rate: shape.rate,
+        buffer_size: cpal::BufferSize::Fixed(shape.chunk as u32),
+    };
+    let supports_fixed = device.supported_input_configs().is_ok_and(|mut rs| {
+        rs.any(|r| {
+            r.channels() == shape.channels
+                && r.contains_rate(shape.rate)
+                && r.sample_format() == cpal_format(shape.format)
+                && matches!(*r.buffer_size(), cpal::SupportedBufferSize::Range { min, max }
+                    if (min..=max).contains(&(shape.chunk as u32)))
+        })
+    });
+    let mut configs = Vec::new();
+    if supports_fixed {
+        configs.push(fixed);
+    }
+    configs.push(cpal::StreamConfig {
+        buffer_size: cpal::BufferSize::Default,
+        ..fixed
+    });
+    let mut last = String::new();
+    for config in configs {
+        let mut chunker = Chunker::new(shape, sink.clone(), Arc::clone(health));
+        let error_sink = sink.clone();
+        let error_health = Arc::clone(health);
+        let result = device.build_input_stream_raw(
+            config,
+            cpal_format(shape.format),
+            move |data: &cpal::Data, _: &cpal::InputCallbackInfo| chunker.push(data),
+            move |e: cpal::Error| {
+                if matches!(
+                    e.kind(),
+                    cpal::ErrorKind::Xrun | cpal::ErrorKind::RealtimeDenied
+                ) {
+                    return;
+                }
+                // cpal may call again and again until the stream is dropped: end once.
+                error_health.fail(&error_sink, &format!("cpal stream error: {e}"));
+            },
+            None,
+        );
+        match result {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = format!("cannot open {name}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+pub(super) struct CpalDriver {
+    pub(super) device_id: String,
+    pub(super) owner: Option<StreamOwner>,
+}
+
+impl Driver for CpalDriver {
+    fn close(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            if owner.stop() {
+                count(&self.device_id, |u| u.closes += 1);
+            }
+        }
+    }
+}
+
+impl Drop for CpalDriver {
+    fn drop(&mut self) {
+        self.close();
+    }
+}

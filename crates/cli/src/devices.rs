@@ -21,8 +21,13 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     if list.is_empty() {
-        println!("no devices");
-        return Ok(());
+        let backends = setup.configuration(None)?.backends.join(", ");
+        return Err(lms_core::Error::NotFound(format!(
+            "no cameras or microphones found (backends in use: {backends}); use --fake for \
+             the built-in fake devices, or play files with LMS_FAKE_VIDEO_FILE / \
+             LMS_FAKE_AUDIO_FILE"
+        ))
+        .into());
     }
     let rows: Vec<[String; 4]> = list
         .iter()

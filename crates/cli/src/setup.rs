@@ -56,7 +56,7 @@ impl Setup {
         }
         if config.backends.is_empty() {
             return Err(Error::NotFound(
-                "no device backends: this build has no real cameras or microphones yet; \
+                "no device backends: this build has no real cameras or microphones; \
                  use --fake, or play files with LMS_FAKE_VIDEO_FILE / LMS_FAKE_AUDIO_FILE \
                  or --config '{\"file\": {\"video\": \"clip.y4m\"}}'"
                     .into(),

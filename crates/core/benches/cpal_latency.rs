@@ -15,6 +15,7 @@
 //! `cargo test --all-targets` runs it for a moment as a smoke test.
 
 #[path = "../tests/cpal_support/pulse.rs"]
+#[allow(dead_code)]
 mod pulse;
 
 use std::sync::{Arc, Mutex};

@@ -42,7 +42,10 @@ struct State {
     /// Why the configuration from the environment was refused, until `configure()` fixes it.
     config_error: Option<Error>,
     sources: Vec<Weak<Source>>,
-    known: Vec<DeviceInfo>,
+    /// The device list `devicechange` compares with: taken when the first
+    /// listener is added (enumerating real devices costs milliseconds, and
+    /// nobody needs it before), dropped when the last one goes.
+    known: Option<Vec<DeviceInfo>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -86,15 +89,13 @@ impl MediaDevices {
                     backends,
                     config_error: error,
                     sources: Vec::new(),
-                    known: Vec::new(),
+                    known: None,
                 }),
                 opening: Mutex::new(()),
                 device_change: Listeners::default(),
             }),
         };
         md.install_notifiers();
-        let known = md.list().unwrap_or_default();
-        lock(&md.inner.state).known = known.iter().map(|e| e.info.clone()).collect();
         md
     }
 
@@ -303,25 +304,37 @@ impl MediaDevices {
         &self,
         listener: impl Fn(&EventInfo) + Send + Sync + 'static,
     ) -> ListenerId {
-        self.inner
+        let id = self
+            .inner
             .device_change
-            .add("devicechange", Arc::new(listener))
+            .add("devicechange", Arc::new(listener));
+        // The first listener: the list to compare with from now on.
+        self.check_device_change();
+        id
     }
 
     /// Remove a `devicechange` listener; false if it was not registered.
     pub fn remove_device_change_listener(&self, id: ListenerId) -> bool {
-        self.inner.device_change.remove(id)
+        let removed = self.inner.device_change.remove(id);
+        if self.inner.device_change.is_empty() {
+            lock(&self.inner.state).known = None;
+        }
+        removed
     }
 
     /// Compare the device list with the last one seen; fire `devicechange` if it differs.
     pub fn check_device_change(&self) {
+        if self.inner.device_change.is_empty() {
+            lock(&self.inner.state).known = None;
+            return;
+        }
         let Ok(now) = self.enumerate_devices() else {
             return;
         };
         let changed = {
             let mut state = lock(&self.inner.state);
-            let changed = state.known != now;
-            state.known = now;
+            let changed = state.known.as_ref().is_some_and(|known| *known != now);
+            state.known = Some(now);
             changed
         };
         if changed {

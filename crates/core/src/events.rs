@@ -90,6 +90,11 @@ impl Listeners {
         self.lock().clear();
     }
 
+    /// Whether no listener is registered.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// Queue `event` for every listener of its name, on the event thread.
     pub fn fire(&self, name: &'static str, detail: &str) {
         let targets: Vec<Listener> = self

@@ -32,7 +32,7 @@ fn cpal_capture_allocates_nothing_per_chunk() {
         resampled.get_audio_tracks().remove(0),
     ];
     let mut checksum = 0.0f64;
-    let mut round = |checksum: &mut f64| {
+    let round = |checksum: &mut f64| {
         for track in &tracks {
             let frame = track.read(TIMEOUT).expect("a chunk");
             if let Some(lms_core::Samples::F32(s)) = frame.audio().map(|a| a.samples()) {

@@ -193,12 +193,14 @@ fn scaled(w: f64, h: f64, fps: f64) -> (Interval, Interval, Interval) {
     )
 }
 
+/// The formats a track can get from a native format: raw ones first, so a
+/// track that does not ask for a format gets I420 (spaces tie to the
+/// earliest), and MJPEG as it is from an MJPEG camera that is not rescaled.
 fn formats_for(native: PixelFormat, resize: ResizeMode) -> Vec<PixelFormat> {
-    let mut formats: Vec<PixelFormat> = Vec::new();
+    let mut formats: Vec<PixelFormat> = PixelFormat::RAW.to_vec();
     if native == PixelFormat::Mjpeg && resize == ResizeMode::None {
         formats.push(PixelFormat::Mjpeg);
     }
-    formats.extend(PixelFormat::RAW);
     formats
 }
 
@@ -231,8 +233,10 @@ pub(crate) fn fresh_spaces(
         Capabilities::Video {
             modes, facing_mode, ..
         } => {
-            for mode in modes {
-                for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
+            // Every native configuration before any rescaled one: where both fit
+            // equally, the camera's own pictures win.
+            for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
+                for mode in modes {
                     let bounds = match resize {
                         ResizeMode::None => (iv(mode.width), iv(mode.height), iv(mode.frame_rate)),
                         ResizeMode::CropAndScale => scaled(

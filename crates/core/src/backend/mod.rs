@@ -6,6 +6,8 @@ pub mod capture_thread;
 pub mod cpal;
 pub mod fake;
 pub mod file;
+#[cfg(all(feature = "nokhwa", target_os = "linux"))]
+pub mod nokhwa;
 pub mod pacing;
 
 use std::sync::Arc;
@@ -62,7 +64,9 @@ pub trait Driver: Send {
 
 /// The backends this build has compiled in, by name.
 pub fn is_compiled(name: &str) -> bool {
-    matches!(name, "fake" | "file") || (cfg!(feature = "cpal") && name == "cpal")
+    matches!(name, "fake" | "file")
+        || (cfg!(feature = "cpal") && name == "cpal")
+        || (cfg!(all(feature = "nokhwa", target_os = "linux")) && name == "nokhwa")
 }
 
 /// Make the backends a configuration names, in its order.
@@ -74,6 +78,8 @@ pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
             "file" => out.push(Arc::new(file::FileBackend::new(config.file.clone()))),
             #[cfg(feature = "cpal")]
             "cpal" => out.push(Arc::new(cpal::CpalBackend::new())),
+            #[cfg(all(feature = "nokhwa", target_os = "linux"))]
+            "nokhwa" => out.push(Arc::new(nokhwa::NokhwaBackend::new())),
             other if !is_compiled(other) => {
                 return Err(Error::NotFound(format!(
                     "backend \"{other}\" is not compiled into this build of localmediastream"

@@ -1,0 +1,501 @@
+//! Listing cameras: the `/dev/videoN` capture nodes, what each can deliver,
+//! and the stable ids they get.
+//!
+//! Each node is opened and asked (`VIDIOC_QUERYCAP`, `ENUM_FMT`,
+//! `ENUM_FRAMESIZES`, `ENUM_FRAMEINTERVALS`, the orientation control): nothing
+//! is set, so listing never disturbs a camera another program is using.
+//! Metadata and output nodes, and nodes with no format we can deliver, are
+//! left out.
+//!
+//! **Device ids** come from the bus the camera is on (`VIDIOC_QUERYCAP`'s
+//! `bus_info`, e.g. `nokhwa:usb-0000:00:14.0-1`), not from the node number:
+//! the kernel numbers nodes in plug order, so `/dev/video0` today may be
+//! `/dev/video2` after a replug, while the port stays. The id is the same in
+//! every process and run as long as the camera stays in its port. When
+//! several capture nodes share one bus (a camera with an infrared sensor),
+//! each gets `#k` appended, k counting those nodes in node order; a node
+//! with no bus info falls back to its path (`nokhwa:/dev/video0`). The
+//! `groupId` is the bus (`nokhwa:group:<bus_info>`), shared by the nodes of
+//! one physical camera.
+//!
+//! **Modes** are exact (format, size, rate) triples, since cameras have
+//! discrete modes and nokhwa opens only whole frame rates: intervals of
+//! `1/N` s give rate N; rate ranges and stepwise sizes are offered at the
+//! usual rates and sizes inside them. Where several modes fit a request
+//! equally well the first one wins, so they are listed nearest the default
+//! first (640x480 at 30 where the camera has it, see [`defaults`]): by size,
+//! then rate, then format, raw formats before MJPEG (no decoding).
+
+use std::collections::BTreeMap;
+use std::ffi::CStr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use super::v4l2::{self, fourcc, IntervalSpec, Node, SizeSpec};
+use super::PREFIX;
+use crate::device::{Capabilities, DeviceEntry, DeviceInfo, Range, VideoMode};
+use crate::frame::{PixelFormat, MAX_DIMENSION};
+use crate::kind::MediaKind;
+
+/// Most modes offered per camera.
+const MAX_MODES: usize = 512;
+/// Sizes offered inside a stepwise or continuous size range (when they fit its steps).
+const USUAL_SIZES: [(u32, u32); 11] = [
+    (160, 120),
+    (320, 240),
+    (352, 288),
+    (640, 360),
+    (640, 480),
+    (800, 600),
+    (1280, 720),
+    (1280, 960),
+    (1920, 1080),
+    (2560, 1440),
+    (3840, 2160),
+];
+/// Rates offered inside a range of frame intervals.
+const USUAL_RATES: [u32; 11] = [120, 90, 60, 50, 30, 25, 24, 20, 15, 10, 5];
+
+/// The V4L2 formats we deliver, in order of preference, with our name for each.
+const FORMATS: [(u32, PixelFormat); 5] = [
+    (fourcc(b"YUYV"), PixelFormat::Yuy2),
+    (fourcc(b"NV12"), PixelFormat::Nv12),
+    (fourcc(b"RGB3"), PixelFormat::Rgb24),
+    (fourcc(b"BGR3"), PixelFormat::Bgr24),
+    (fourcc(b"MJPG"), PixelFormat::Mjpeg),
+];
+
+/// A `/dev/videoN` node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NodePath {
+    pub number: u32,
+    pub path: PathBuf,
+}
+
+/// The `/dev/videoN` nodes present now, by N.
+pub(crate) fn node_paths() -> Vec<NodePath> {
+    let mut numbers = Vec::new();
+    node_numbers(&mut numbers);
+    numbers
+        .into_iter()
+        .map(|number| NodePath {
+            number,
+            path: PathBuf::from(format!("/dev/video{number}")),
+        })
+        .collect()
+}
+
+/// The numbers N of the `/dev/videoN` nodes present now, sorted, into `out`.
+/// Allocates nothing once `out` has room: the hotplug watcher calls it every second.
+pub(crate) fn node_numbers(out: &mut Vec<u32>) {
+    out.clear();
+    // SAFETY: a valid NUL-terminated path.
+    let dir = unsafe { libc::opendir(c"/dev".as_ptr()) };
+    if dir.is_null() {
+        return;
+    }
+    loop {
+        // SAFETY: `dir` is an open directory stream, used by this thread only.
+        let entry = unsafe { libc::readdir64(dir) };
+        if entry.is_null() {
+            break;
+        }
+        // SAFETY: readdir64 returned a valid entry with a NUL-terminated name,
+        // which stays valid until the next call on `dir`.
+        let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) };
+        if let Some(number) = video_number(name.to_bytes()) {
+            out.push(number);
+        }
+    }
+    // SAFETY: `dir` came from opendir and is closed once.
+    unsafe { libc::closedir(dir) };
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// N for a node named `videoN`.
+fn video_number(name: &[u8]) -> Option<u32> {
+    let digits = name.strip_prefix(b"video")?;
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |n, &d| {
+        d.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+            .flatten()
+    })
+}
+
+/// A camera node as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Camera {
+    pub node: NodePath,
+    pub entry: DeviceEntry,
+}
+
+/// What one node says about itself.
+struct Probed {
+    node: NodePath,
+    caps: v4l2::NodeCaps,
+    modes: Vec<VideoMode>,
+    facing_mode: Option<String>,
+}
+
+/// Every camera present now, in node order, with its stable id.
+pub(crate) fn cameras() -> Vec<Camera> {
+    let probed: Vec<Probed> = node_paths()
+        .into_iter()
+        .filter_map(|node| {
+            let _access = super::access();
+            // The `v4l` bindings and drivers are outside our control: a panic
+            // while asking one node leaves that node out, nothing more.
+            catch_unwind(AssertUnwindSafe(|| probe(node)))
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut per_bus: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &probed {
+        *per_bus.entry(p.caps.bus_info.as_str()).or_default() += 1;
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for p in &probed {
+        let bus = p.caps.bus_info.as_str();
+        let path = p.node.path.display().to_string();
+        let (device_id, group_id) = if bus.is_empty() {
+            (format!("{PREFIX}{path}"), format!("{PREFIX}group:{path}"))
+        } else if per_bus[bus] == 1 {
+            (format!("{PREFIX}{bus}"), format!("{PREFIX}group:{bus}"))
+        } else {
+            let k = seen.entry(bus).or_default();
+            *k += 1;
+            (
+                format!("{PREFIX}{bus}#{}", *k - 1),
+                format!("{PREFIX}group:{bus}"),
+            )
+        };
+        let label = if p.caps.card.is_empty() {
+            path
+        } else {
+            p.caps.card.clone()
+        };
+        let (default_width, default_height, default_frame_rate) = defaults(&p.modes);
+        out.push(Camera {
+            node: p.node.clone(),
+            entry: DeviceEntry {
+                info: DeviceInfo {
+                    device_id,
+                    kind: MediaKind::Video,
+                    label,
+                    group_id,
+                },
+                capabilities: Capabilities::Video {
+                    modes: p.modes.clone(),
+                    facing_mode: p.facing_mode.clone(),
+                    default_width,
+                    default_height,
+                    default_frame_rate,
+                },
+            },
+        });
+    }
+    out
+}
+
+fn probe(node: NodePath) -> Option<Probed> {
+    let open = Node::open(&node.path).ok()?;
+    let caps = v4l2::query_caps(open.fd()).ok()?;
+    if !caps.captures {
+        return None;
+    }
+    let modes = modes_of(open.fd());
+    if modes.is_empty() {
+        return None;
+    }
+    let facing_mode = match v4l2::orientation(open.fd()) {
+        Some(0) => Some("user".to_string()),
+        Some(1) => Some("environment".to_string()),
+        _ => None,
+    };
+    Some(Probed {
+        node,
+        caps,
+        modes,
+        facing_mode,
+    })
+}
+
+/// Every (format, size, rate) the node offers that nokhwa can open and we can deliver.
+fn modes_of(fd: i32) -> Vec<VideoMode> {
+    let offered = v4l2::formats(fd);
+    let mut modes = Vec::new();
+    for (code, format) in FORMATS {
+        if !offered.contains(&code) {
+            continue;
+        }
+        let mut sizes: Vec<(u32, u32)> = v4l2::sizes(fd, code)
+            .into_iter()
+            .flat_map(sizes_in)
+            .filter(|&(w, h)| (1..=MAX_DIMENSION).contains(&w) && (1..=MAX_DIMENSION).contains(&h))
+            .collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        for (width, height) in sizes {
+            let mut rates: Vec<u32> = v4l2::intervals(fd, code, width, height)
+                .into_iter()
+                .flat_map(rates_in)
+                .collect();
+            rates.sort_unstable();
+            rates.dedup();
+            for rate in rates {
+                if modes.len() == MAX_MODES {
+                    break;
+                }
+                modes.push(VideoMode {
+                    format,
+                    width: Range::exactly(width),
+                    height: Range::exactly(height),
+                    frame_rate: Range::exactly(f64::from(rate)),
+                });
+            }
+        }
+    }
+    nearest_default_first(&mut modes);
+    modes
+}
+
+/// Order modes by how far they are from the default size and rate, then by
+/// format (the order of [`FORMATS`]).
+fn nearest_default_first(modes: &mut [VideoMode]) {
+    let (width, height, rate) = defaults(modes);
+    let rank = |f: PixelFormat| {
+        FORMATS
+            .iter()
+            .position(|(_, g)| *g == f)
+            .unwrap_or(FORMATS.len())
+    };
+    modes.sort_by(|a, b| {
+        let key = |m: &VideoMode| {
+            (
+                m.width.max.abs_diff(width) + m.height.max.abs_diff(height),
+                (m.frame_rate.max - rate).abs(),
+                rank(m.format),
+            )
+        };
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
+    });
+}
+
+fn sizes_in(spec: SizeSpec) -> Vec<(u32, u32)> {
+    match spec {
+        SizeSpec::Discrete { width, height } => vec![(width, height)],
+        SizeSpec::Stepwise {
+            min_width,
+            max_width,
+            step_width,
+            min_height,
+            max_height,
+            step_height,
+        } => {
+            let fits = |v: u32, min: u32, max: u32, step: u32| {
+                (min..=max).contains(&v) && (v - min).is_multiple_of(step)
+            };
+            let mut out: Vec<(u32, u32)> = USUAL_SIZES
+                .iter()
+                .copied()
+                .filter(|&(w, h)| {
+                    fits(w, min_width, max_width, step_width)
+                        && fits(h, min_height, max_height, step_height)
+                })
+                .collect();
+            if !out.contains(&(max_width, max_height)) {
+                out.push((max_width, max_height));
+            }
+            out
+        }
+    }
+}
+
+/// Whole frame rates: nokhwa opens a camera at `1/N` s per frame only.
+fn rates_in(spec: IntervalSpec) -> Vec<u32> {
+    match spec {
+        IntervalSpec::Discrete {
+            numerator: 1,
+            denominator,
+        } if denominator > 0 => vec![denominator],
+        IntervalSpec::Discrete { .. } => Vec::new(),
+        IntervalSpec::Range { shortest, longest } => {
+            let rate = |(n, d): (u32, u32)| {
+                if n == 0 {
+                    f64::INFINITY
+                } else {
+                    f64::from(d) / f64::from(n)
+                }
+            };
+            let (fastest, slowest) = (rate(shortest), rate(longest));
+            USUAL_RATES
+                .iter()
+                .copied()
+                .filter(|&r| f64::from(r) <= fastest + 1e-9 && f64::from(r) >= slowest - 1e-9)
+                .collect()
+        }
+    }
+}
+
+/// The size and rate a track gets when nothing is asked: 640x480 at 30 where
+/// the camera has it, else the largest size up to 640 wide (or the smallest
+/// size), at 30 or the fastest rate below it (or its slowest).
+fn defaults(modes: &[VideoMode]) -> (u32, u32, f64) {
+    let sizes: Vec<(u32, u32)> = modes.iter().map(|m| (m.width.max, m.height.max)).collect();
+    let size = if sizes.contains(&(640, 480)) {
+        (640, 480)
+    } else {
+        sizes
+            .iter()
+            .copied()
+            .filter(|&(w, _)| w <= 640)
+            .max_by_key(|&(w, h)| u64::from(w) * u64::from(h))
+            .or_else(|| {
+                sizes
+                    .iter()
+                    .copied()
+                    .min_by_key(|&(w, h)| u64::from(w) * u64::from(h))
+            })
+            .unwrap_or((640, 480))
+    };
+    let rates: Vec<f64> = modes
+        .iter()
+        .filter(|m| (m.width.max, m.height.max) == size)
+        .map(|m| m.frame_rate.max)
+        .collect();
+    let rate = if rates.contains(&30.0) {
+        30.0
+    } else {
+        rates
+            .iter()
+            .copied()
+            .filter(|&r| r < 30.0)
+            .fold(None, |best: Option<f64>, r| {
+                Some(best.map_or(r, |b| b.max(r)))
+            })
+            .or_else(|| rates.iter().copied().reduce(f64::min))
+            .unwrap_or(30.0)
+    };
+    (size.0, size.1, rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(format: PixelFormat, w: u32, h: u32, fps: f64) -> VideoMode {
+        VideoMode {
+            format,
+            width: Range::exactly(w),
+            height: Range::exactly(h),
+            frame_rate: Range::exactly(fps),
+        }
+    }
+
+    #[test]
+    fn only_video_nodes_with_a_number_count() {
+        assert_eq!(video_number(b"video0"), Some(0));
+        assert_eq!(video_number(b"video12"), Some(12));
+        for name in [
+            &b"video"[..],
+            b"videos",
+            b"video-1",
+            b"vbi0",
+            b"video99999999999",
+        ] {
+            assert_eq!(
+                video_number(name),
+                None,
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+    }
+
+    #[test]
+    fn only_whole_rates_are_offered_and_ranges_give_the_usual_ones() {
+        let discrete = |n, d| IntervalSpec::Discrete {
+            numerator: n,
+            denominator: d,
+        };
+        assert_eq!(rates_in(discrete(1, 30)), vec![30]);
+        assert!(rates_in(discrete(1001, 30000)).is_empty());
+        assert!(rates_in(discrete(1, 0)).is_empty());
+        let range = IntervalSpec::Range {
+            shortest: (1, 30),
+            longest: (1, 10),
+        };
+        assert_eq!(rates_in(range), vec![30, 25, 24, 20, 15, 10]);
+    }
+
+    #[test]
+    fn stepwise_sizes_give_the_usual_sizes_on_their_steps_and_the_largest() {
+        let spec = SizeSpec::Stepwise {
+            min_width: 320,
+            max_width: 1600,
+            step_width: 320,
+            min_height: 240,
+            max_height: 720,
+            step_height: 240,
+        };
+        assert_eq!(
+            sizes_in(spec),
+            vec![(320, 240), (640, 480), (1280, 720), (1600, 720)]
+        );
+    }
+
+    #[test]
+    fn modes_are_listed_nearest_the_default_first_raw_before_mjpeg() {
+        let (y, j) = (PixelFormat::Yuy2, PixelFormat::Mjpeg);
+        let mut modes = vec![
+            mode(j, 1280, 720, 30.0),
+            mode(y, 320, 240, 30.0),
+            mode(j, 640, 480, 30.0),
+            mode(y, 640, 480, 15.0),
+            mode(y, 640, 480, 30.0),
+        ];
+        nearest_default_first(&mut modes);
+        let order: Vec<(PixelFormat, u32, f64)> = modes
+            .iter()
+            .map(|m| (m.format, m.width.max, m.frame_rate.max))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (y, 640, 30.0),
+                (j, 640, 30.0),
+                (y, 640, 15.0),
+                (y, 320, 30.0),
+                (j, 1280, 30.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_prefer_vga_at_30_then_the_nearest_below() {
+        let y = PixelFormat::Yuy2;
+        let vga = [
+            mode(y, 320, 240, 30.0),
+            mode(y, 640, 480, 15.0),
+            mode(y, 640, 480, 30.0),
+        ];
+        assert_eq!(defaults(&vga), (640, 480, 30.0));
+        let no_vga = [
+            mode(y, 320, 240, 60.0),
+            mode(y, 320, 240, 20.0),
+            mode(y, 1280, 720, 30.0),
+        ];
+        assert_eq!(defaults(&no_vga), (320, 240, 20.0));
+        let only_big = [mode(y, 1920, 1080, 60.0), mode(y, 1280, 720, 60.0)];
+        assert_eq!(defaults(&only_big), (1280, 720, 60.0));
+    }
+}

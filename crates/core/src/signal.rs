@@ -8,6 +8,9 @@ use std::sync::atomic::{fence, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+/// Checks of the condition before a waiter sleeps (a few microseconds).
+const SPINS: u32 = 100;
+
 #[derive(Debug, Default)]
 pub struct Signal {
     waiters: AtomicUsize,
@@ -38,6 +41,15 @@ impl Signal {
     pub fn wait_until(&self, deadline: Option<Instant>, mut ready: impl FnMut() -> bool) -> bool {
         if ready() {
             return true;
+        }
+        // The other side is often a microsecond away (an unpaced source and its
+        // reader on two cores): look again for a few microseconds before
+        // sleeping, which costs two context switches and a futex each way.
+        for _ in 0..SPINS {
+            std::hint::spin_loop();
+            if ready() {
+                return true;
+            }
         }
         let mut g = self
             .generation

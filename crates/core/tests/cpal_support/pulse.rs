@@ -13,6 +13,7 @@
 //! `libasound2-plugins` (the ALSA `pulse` PCM): `scripts/setup` installs them.
 //! A missing program fails the test: it is never skipped.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -93,6 +94,15 @@ impl PulseServer {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        // A test process killed before its Drop runs (a timeout) takes its
+        // PulseAudio and parec with it instead of leaving them running.
+        // SAFETY: prctl is async-signal-safe and touches only the child.
+        unsafe {
+            c.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
         c
     }
 

@@ -379,6 +379,19 @@ export interface Configuration {
     /** Frequency of every fake microphone's sine, Hz. */
     toneHz?: number;
   };
+  /**
+   * File devices (Y4M / MJPEG video, WAV audio) that play like a camera and a
+   * microphone; paths may end in '%noloop'. Without `backends`, 'file' comes first.
+   */
+  file?: {
+    video?: string | null;
+    audio?: string | null;
+    /** Start again at the end (default true); false ends the tracks. */
+    loop?: boolean;
+    /** Frame rate of MJPEG files (default 30); overrides a Y4M header's. */
+    frameRate?: number;
+    pacing?: 'realtime' | 'none';
+  };
   /** A denied kind fails getUserMedia() with NotAllowedError. */
   permissions?: { camera?: 'granted' | 'denied'; microphone?: 'granted' | 'denied' };
   /** Frames a track holds before the oldest is dropped (1 to 1024, default 4). */

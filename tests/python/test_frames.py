@@ -161,3 +161,21 @@ def test_a_slow_reader_drops_its_own_oldest_frames_and_counts_them() -> None:
         newest = slow.read(timeout=5).sequence
         assert newest > 80, "the slow track kept recent frames"
         slow.stop()
+
+
+def test_configure_file_plays_a_y4m_file_as_a_camera(tmp_path: "object") -> None:
+    import pathlib
+
+    path = pathlib.Path(str(tmp_path)) / "two.y4m"
+    w, h = 16, 8
+    frames = [bytes([10 + i]) * (w * h) + bytes([128]) * (w * h // 2) for i in range(2)]
+    path.write_bytes(
+        f"YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C420jpeg\n".encode()
+        + b"".join(b"FRAME\n" + f for f in frames)
+    )
+    lms.configure(file={"video": str(path), "loop": False, "pacing": "none"})
+    with lms.open(video=True) as s:
+        track = s.get_video_tracks()[0]
+        assert track.get_settings()["width"] == w
+        got = [bytes(track.read(timeout=5).planes[0])[0] for _ in range(2)]
+        assert got == [10, 11], "the file's pictures, in order"

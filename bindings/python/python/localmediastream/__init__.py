@@ -105,6 +105,7 @@ def configure(
     *,
     backends: Optional[Sequence[str]] = None,
     fake: Optional[Mapping[str, Any]] = None,
+    file: Optional[Mapping[str, Any]] = None,
     permissions: Optional[Mapping[str, str]] = None,
     queue_size: Optional[int] = None,
 ) -> None:
@@ -114,6 +115,9 @@ def configure(
       ``file``, ``cpal``, ``nokhwa``).
     - ``fake``: fake devices, e.g. ``{"pacing": "none", "video": 2, "audio": 1,
       "toneHz": 440}`` (``pacing``: ``"realtime"`` or ``"none"``).
+    - ``file``: file devices, e.g. ``{"video": "clip.y4m", "audio":
+      "voice.wav", "loop": False, "pacing": "none"}`` (Y4M / MJPEG / WAV; a
+      ``file`` without ``backends`` puts ``file`` first in the backends).
     - ``permissions``: ``{"camera": "denied", "microphone": "granted"}``.
     - ``queue_size``: frames a track holds before dropping the oldest.
 
@@ -128,6 +132,8 @@ def configure(
         document["backends"] = list(backends)
     if fake is not None:
         document["fake"] = fake
+    if file is not None:
+        document["file"] = file
     if permissions is not None:
         document["permissions"] = permissions
     if queue_size is not None:

@@ -75,6 +75,7 @@ def configure(
     *,
     backends: Optional[Sequence[str]] = None,
     fake: Optional[Mapping[str, Any]] = None,
+    file: Optional[Mapping[str, Any]] = None,
     permissions: Optional[Mapping[str, str]] = None,
     queue_size: Optional[int] = None,
 ) -> None: ...

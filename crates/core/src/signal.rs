@@ -45,7 +45,13 @@ impl Signal {
         // The other side is often a microsecond away (an unpaced source and its
         // reader on two cores): look again for a few microseconds before
         // sleeping, which costs two context switches and a futex each way.
-        for _ in 0..SPINS {
+        // Not when the deadline is already here: a zero timeout is a try.
+        let spins = if deadline.is_some_and(|d| Instant::now() >= d) {
+            0
+        } else {
+            SPINS
+        };
+        for _ in 0..spins {
             std::hint::spin_loop();
             if ready() {
                 return true;
@@ -88,5 +94,37 @@ impl Signal {
     /// Wait at most `timeout` for `ready()`.
     pub fn wait_for(&self, timeout: Duration, ready: impl FnMut() -> bool) -> bool {
         self.wait_until(Instant::now().checked_add(timeout), ready)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_zero_timeout_is_a_try_not_a_spin() {
+        let signal = Signal::new();
+        let mut calls = 0;
+        let ready = signal.wait_for(Duration::ZERO, || {
+            calls += 1;
+            false
+        });
+        assert!(!ready);
+        assert!(calls <= 3, "looked {calls} times with no time to wait");
+    }
+
+    #[test]
+    fn a_waiter_sees_a_notify_from_another_thread() {
+        let signal = Arc::new(Signal::new());
+        let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s, f) = (Arc::clone(&signal), Arc::clone(&flag));
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            f.store(true, Ordering::SeqCst);
+            s.notify();
+        });
+        assert!(signal.wait_for(Duration::from_secs(5), || flag.load(Ordering::SeqCst)));
+        t.join().unwrap();
     }
 }

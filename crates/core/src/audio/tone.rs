@@ -79,7 +79,7 @@ impl Tone {
             (s, c) = (s * rc + c * rs, c * rc - s * rs);
         }
         for frame in out.chunks_mut(self.channels) {
-            if self.frame % BLOCK == 0 {
+            if self.frame.is_multiple_of(BLOCK) {
                 (s, c) = self.anchor(self.frame);
             }
             frame.fill(convert((self.amplitude * s) as f32));

@@ -9,6 +9,7 @@ pub mod file;
 #[cfg(all(feature = "nokhwa", target_os = "linux"))]
 pub mod nokhwa;
 pub mod pacing;
+pub mod usage;
 
 use std::sync::Arc;
 

@@ -26,6 +26,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use cpal::traits::{DeviceTrait, HostTrait};
 
 use crate::backend::fake::DeviceUsage;
+use crate::backend::usage::UsageTable;
 use crate::backend::{Backend, Driver, SourceSink};
 use crate::device::{AudioMode, Capabilities, DeviceEntry, DeviceInfo, Range};
 use crate::error::{Error, Result};
@@ -37,25 +38,16 @@ use stream::{CpalDriver, StreamOwner};
 /// The prefix of every cpal device id.
 pub const PREFIX: &str = "cpal:";
 
-/// Opens and closes per device id, for the whole process: a backend made by
-/// one `MediaDevices` and a test looking with another see the same counts.
-fn usage_table() -> &'static Mutex<BTreeMap<String, DeviceUsage>> {
-    static TABLE: OnceLock<Mutex<BTreeMap<String, DeviceUsage>>> = OnceLock::new();
-    TABLE.get_or_init(|| Mutex::new(BTreeMap::new()))
-}
+/// Opens and closes per device id, for the whole process.
+static USAGE: UsageTable = UsageTable::new();
 
 pub(super) fn count(device_id: &str, f: impl FnOnce(&mut DeviceUsage)) {
-    let mut table = usage_table().lock().unwrap_or_else(PoisonError::into_inner);
-    f(table.entry(device_id.to_string()).or_default());
+    USAGE.count(device_id, f);
 }
 
 /// How often this process opened and closed the cpal device `device_id`.
 pub fn usage_of(device_id: &str) -> Option<DeviceUsage> {
-    usage_table()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(device_id)
-        .copied()
+    USAGE.get(device_id)
 }
 
 /// Keeps alsa-lib's messages off stderr on this thread while the value lives.

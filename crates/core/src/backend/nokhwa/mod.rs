@@ -28,12 +28,12 @@ mod picture;
 mod v4l2;
 mod wake;
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::backend::capture_thread::CaptureThread;
 use crate::backend::fake::DeviceUsage;
+use crate::backend::usage::UsageTable;
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::device::{Capabilities, DeviceEntry};
 use crate::error::{Error, Result};
@@ -54,24 +54,16 @@ fn access() -> MutexGuard<'static, ()> {
 }
 
 /// Opens and closes per device id, for the whole process.
-fn usage_table() -> &'static Mutex<BTreeMap<String, DeviceUsage>> {
-    static TABLE: OnceLock<Mutex<BTreeMap<String, DeviceUsage>>> = OnceLock::new();
-    TABLE.get_or_init(|| Mutex::new(BTreeMap::new()))
-}
+static USAGE: UsageTable = UsageTable::new();
 
 fn count(device_id: &str, f: impl FnOnce(&mut DeviceUsage)) {
-    let mut table = usage_table().lock().unwrap_or_else(PoisonError::into_inner);
-    f(table.entry(device_id.to_string()).or_default());
+    USAGE.count(device_id, f);
 }
 
 /// How often this process opened and closed the camera `device_id` (a
 /// driver made, and released: the device is closed when `close` returns).
 pub fn usage_of(device_id: &str) -> Option<DeviceUsage> {
-    usage_table()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(device_id)
-        .copied()
+    USAGE.get(device_id)
 }
 
 /// The nokhwa backend.

@@ -126,3 +126,44 @@ fn a_file_fixed_after_a_failure_plays() {
         .remove(0);
     assert_eq!(track.get_settings().video().map(|v| v.width), Some(16));
 }
+
+#[test]
+fn a_broken_frame_in_the_middle_ends_the_track_when_it_plays_saying_where() {
+    // Opening counts the frames of a file of whole, bare frames by its length
+    // (checking the first and the last): a broken marker in between is found
+    // when that frame plays.
+    let dir = TempDir::new();
+    let mut bytes = y4m(16, 8, "420", "30:1", 3);
+    let header_len = b"YUV4MPEG2 W16 H8 F30:1 Ip A1:1 C420\n".len();
+    let frame = 6 + 16 * 8 * 3 / 2;
+    bytes[header_len + frame] = b'X';
+    let path = dir.file("middle.y4m", &bytes);
+    let md = playing(json!({"video": format!("{}%noloop", path_str(&path)), "pacing": "none"}));
+    let track = md
+        .get_user_media_json(r#"{"video": true}"#)
+        .expect("opens: the first and last frames are sound")
+        .get_video_tracks()
+        .remove(0);
+    let ended: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let seen = std::sync::Arc::clone(&ended);
+    track.add_event_listener(lms_core::TrackEvent::Ended, move |e| {
+        seen.lock().unwrap().push(e.detail.clone())
+    });
+    track
+        .read(Some(std::time::Duration::from_secs(5)))
+        .expect("frame 0 plays");
+    let e = track
+        .read(Some(std::time::Duration::from_secs(5)))
+        .expect_err("frame 1 is broken");
+    assert_eq!(e.name(), "EndedError", "{e}");
+    lms_core::events::flush();
+    let details = ended.lock().unwrap().clone();
+    assert_eq!(details.len(), 1, "ended once: {details:?}");
+    assert!(
+        details[0].contains(&format!(
+            "frame 1 at byte {}: expected \"FRAME\"",
+            header_len + frame
+        )),
+        "{details:?}"
+    );
+}

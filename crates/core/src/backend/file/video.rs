@@ -30,7 +30,7 @@ pub(crate) enum VideoKind {
     Mjpeg,
 }
 
-/// A video file, mapped and checked from its first byte to its last.
+/// A video file, mapped, its header and frame count checked (see [`y4m::parse`]).
 pub(crate) struct VideoFile {
     pub map: Arc<Mmap>,
     pub kind: VideoKind,

@@ -61,7 +61,8 @@ pub fn wait_for_first_track(stop: &StopFlag, sink: &SourceSink) -> bool {
 /// a garbage-collected binding, say). In real time the frame is lost, as a
 /// camera drops one: returns true (count it, move on). Unpaced, the source
 /// waits a moment for a consumer to give a buffer back and tries the same
-/// frame again: returns false. It never spins or skips sequence numbers.
+/// frame again: returns false. It never spins; the caller gives up on a frame
+/// (and skips its sequence number) only after waiting a bounded time.
 pub fn drop_for_want_of_buffer(stop: &StopFlag, pacing: Pacing) -> bool {
     match pacing {
         Pacing::RealTime => true,

@@ -82,6 +82,9 @@ impl Chunker {
             let filled = self.filled;
             let buf = staging(self);
             let len = buf.len();
+            if len == 0 {
+                return; // no chunk to fill (capabilities() refuses such devices)
+            }
             let n = (len - filled).min(input.len());
             buf[filled..filled + n].copy_from_slice(&input[..n]);
             input = &input[n..];

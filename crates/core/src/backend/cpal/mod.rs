@@ -162,6 +162,14 @@ fn capabilities(device: &cpal::Device) -> Option<Capabilities> {
         Err(_) => return None,
     };
     let (rate, channels) = (default.sample_rate(), default.channels());
+    // A device claiming 0 channels or an impossible rate is not a microphone we
+    // can convert from (and would make the chunker's buffer empty).
+    use crate::audio::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+    if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&rate)
+        || !(1..=MAX_CHANNELS).contains(&channels)
+    {
+        return None;
+    }
     let ranges: Vec<cpal::SupportedStreamConfigRange> = match device.supported_input_configs() {
         Ok(r) => r.collect(),
         Err(_) => return None,

@@ -7,12 +7,14 @@
 //!   to a track that asks for `pixelFormat: "MJPEG"` untouched and decoded to
 //!   I420 otherwise.
 //! - `file:audio:0` plays a WAV file (8/16/24/32-bit PCM or 32-bit float, any
-//!   rate and channel count) as `f32`; each track gets its own rate, channels
+//!   rate from 1 to 384 kHz, 1 to 32 channels) as `f32`; each track gets its own rate, channels
 //!   and sample format from the core's audio adapter.
 //!
-//! Files are memory-mapped and checked from end to end when they are opened,
-//! so a broken file fails `getUserMedia()` with `NotReadableError` saying what
-//! is wrong and at which byte or frame. 4:2:0 Y4M frames and passed-through
+//! Files are memory-mapped and checked when they are opened, so a broken file
+//! fails `getUserMedia()` with `NotReadableError` saying what is wrong and at
+//! which byte or frame (a Y4M file of whole bare frames is counted by its
+//! length, its first and last frames checked: a broken frame in between ends
+//! the tracks when it plays, saying where). 4:2:0 Y4M frames and passed-through
 //! JPEGs are zero-copy views into the map. Files loop by default with
 //! sequence numbers that go on across the loop; a file that does not loop
 //! (`%noloop`, `"loop": false`) ends its tracks with `ended` after its last

@@ -155,7 +155,8 @@ impl Player {
         };
         let (span, next) = span.ok_or_else(|| {
             Error::NotReadable(format!(
-                "frame {} at byte {} is gone (the file shrank)",
+                "frame {} expected at byte {} is missing (the file shrank, or a frame line \
+                 with parameters made the count from the file's length wrong)",
                 self.index, self.at
             ))
         })?;

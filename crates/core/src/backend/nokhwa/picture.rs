@@ -43,11 +43,14 @@ impl Pictures {
         largest: usize,
     ) -> Result<Pictures> {
         let bytes = if format == PixelFormat::Mjpeg {
-            // A JPEG is rarely larger than a YUYV picture of its size.
+            // A JPEG is rarely larger than a YUYV picture of its size. The
+            // driver's own bound (sizeimage) is taken up to twice that: a
+            // driver that claims gigabytes must not size a pool of 16.
+            let yuyv = PixelFormat::Yuy2.layout(width, height).total();
             if largest > 0 {
-                largest
+                largest.min(yuyv.saturating_mul(2))
             } else {
-                PixelFormat::Yuy2.layout(width, height).total()
+                yuyv
             }
         } else {
             VideoBuffer::new(format, width, height)?.layout().total()

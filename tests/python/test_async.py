@@ -64,7 +64,7 @@ def test_async_for_waits_for_a_paced_source_without_blocking_the_loop() -> None:
 
 
 def test_async_for_ends_when_the_track_ends() -> None:
-    async def main() -> int:
+    async def main() -> tuple[int, str]:
         stream = lms.open(video={"width": 160, "height": 120})
         track = stream.get_tracks()[0]
         n = 0
@@ -72,9 +72,11 @@ def test_async_for_ends_when_the_track_ends() -> None:
             n += 1
             if n == 10:
                 lms.fake_device_control("fake:video:0", "disconnect")
-        return n
+        return n, track.ready_state
 
-    assert asyncio.run(main()) >= 10
+    n, state = asyncio.run(main())
+    assert n >= 10
+    assert state == "ended", "the loop ended because the track did"
 
 
 def test_async_for_on_a_stopped_track_ends_at_once() -> None:

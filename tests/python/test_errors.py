@@ -162,3 +162,14 @@ def test_flush_events_inside_a_listener_is_an_invalid_state_error() -> None:
         lms.fake_device_control("fake:video:0", "mute")
         lms.flush_events()
     assert len(errors) == 1
+
+
+def test_configure_with_a_lone_string_for_backends_says_what_it_expected() -> None:
+    with pytest.raises(lms.TypeError, match=r'expected a list of names like \["fake"\]'):
+        lms.configure(backends="fake")
+
+
+def test_a_timeout_longer_than_a_clock_holds_waits_without_limit_instead_of_panicking() -> None:
+    with lms.open(video=True) as s:
+        frame = s.get_video_tracks()[0].read(timeout=1e19)
+        assert frame.width > 0

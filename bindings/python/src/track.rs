@@ -85,7 +85,8 @@ fn next_frame(
     if let Some(frame) = track.try_read() {
         return Ok(Ok(frame));
     }
-    let deadline = timeout.map(|t| Instant::now() + t);
+    // A timeout beyond what an Instant can hold (1e19 s) is no limit.
+    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     loop {
         let slice = match deadline {
             None => POLL,

@@ -230,7 +230,9 @@ impl Recorder<'_> {
                         Until::Elapsed(d) => {
                             Some((d.as_secs_f64() * f64::from(rate)).round() as u64)
                         }
-                        Until::Frames(n) if self.video.is_none() => Some(n * buf.frames() as u64),
+                        Until::Frames(n) if self.video.is_none() => {
+                            Some(n.saturating_mul(buf.frames() as u64))
+                        }
                         Until::Frames(_) => None,
                     };
                     let room = target.map(|t| t.saturating_sub(out.frames()));

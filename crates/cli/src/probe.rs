@@ -83,7 +83,9 @@ pub fn run(
     };
     let constraints = json!({ kind: {"deviceId": {"exact": device_id}} });
     let stream = md.get_user_media_json(&constraints.to_string())?;
-    let track = stream.get_tracks().remove(0);
+    let track = stream.get_tracks().into_iter().next().ok_or_else(|| {
+        lms_core::Error::Internal(format!("getUserMedia for {device_id} gave no track"))
+    })?;
     let settings = track.get_settings();
     if !as_json {
         println!(

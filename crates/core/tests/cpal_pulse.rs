@@ -232,7 +232,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     let details = ended.lock().unwrap().clone();
     assert_eq!(details.len(), 1, "ended once: {details:?}");
     assert!(
-        details[0].contains("cpal"),
+        details[0].contains("delivered no audio") || details[0].contains("stream error"),
         "the detail says why: {details:?}"
     );
     let usage = usage_of("cpal:default").expect("counted");

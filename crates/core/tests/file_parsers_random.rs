@@ -81,9 +81,14 @@ fn damaged_y4m_files_never_panic_the_parser() {
         y4m(5, 3, "444", "25:1", 2),
         y4m(4, 4, "mono", "1:1", 2),
     ];
+    for seed in &seeds {
+        y4m::parse(seed).expect("an undamaged seed parses");
+    }
+    let mut parsed = 0;
     for round in 0..4_000 {
         let bytes = damage(&mut rng, &seeds[round % seeds.len()]);
         if let Ok(file) = y4m::parse(&bytes) {
+            parsed += 1;
             let h = &file.header;
             assert!(
                 file.frames >= 1 && h.width >= 1 && h.height >= 1,
@@ -96,6 +101,10 @@ fn damaged_y4m_files_never_panic_the_parser() {
             }
         }
     }
+    assert!(
+        parsed > 0,
+        "some damaged files still parse: the checks above ran"
+    );
 }
 
 #[test]
@@ -103,9 +112,12 @@ fn damaged_mjpeg_files_never_panic_the_splitter_or_the_decoder() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let seed = [jpeg(16, 8, [10, 200, 30]), jpeg(16, 8, [250, 20, 99])].concat();
     let mut decoder = mjpeg::JpegDecoderI420::new();
+    mjpeg::parse(&seed).expect("the undamaged seed parses");
+    let mut parsed = 0;
     for _ in 0..1_500 {
         let bytes = damage(&mut rng, &seed);
         if let Ok(file) = mjpeg::parse(&bytes) {
+            parsed += 1;
             if let Ok(Some(frame)) = mjpeg::frame_at(&bytes, 0, 0) {
                 if u64::from(file.width) * u64::from(file.height) < 1 << 22 {
                     let mut out =
@@ -115,6 +127,10 @@ fn damaged_mjpeg_files_never_panic_the_splitter_or_the_decoder() {
             }
         }
     }
+    assert!(
+        parsed > 0,
+        "some damaged files still parse: the decoder ran"
+    );
 }
 
 #[test]
@@ -133,9 +149,14 @@ fn damaged_wav_files_never_panic_the_parser_or_the_sample_conversion() {
         wav_bytes(spec(32, hound::SampleFormat::Float, 2)),
     ];
     let mut out = vec![0f32; 4096];
+    for seed in &seeds {
+        wav::parse(seed).expect("an undamaged seed parses");
+    }
+    let mut parsed = 0;
     for round in 0..4_000 {
         let bytes = damage(&mut rng, &seeds[round % seeds.len()]);
         if let Ok(file) = wav::parse(&bytes) {
+            parsed += 1;
             assert!(file.frames >= 1, "round {round}");
             let frames = file.decode(&bytes, 0, &mut out);
             assert!(frames as u64 <= file.frames);
@@ -144,4 +165,8 @@ fn damaged_wav_files_never_panic_the_parser_or_the_sample_conversion() {
                 .all(|x| x.is_finite()));
         }
     }
+    assert!(
+        parsed > 0,
+        "some damaged files still parse: the decoding ran"
+    );
 }

@@ -160,10 +160,11 @@ fn a_looping_audio_file_goes_round_without_a_gap_or_a_repeat() {
             assert_eq!(chunk.sequence(), prev + 1);
         }
         last_sequence = Some(chunk.sequence());
-        if let Some(Samples::F32(s)) = chunk.audio().map(|a| a.samples()) {
-            assert_eq!(s.len(), 80, "10 ms chunks at 8 kHz");
-            all.extend_from_slice(s);
-        }
+        let Some(Samples::F32(s)) = chunk.audio().map(|a| a.samples()) else {
+            panic!("an f32 audio chunk");
+        };
+        assert_eq!(s.len(), 80, "10 ms chunks at 8 kHz");
+        all.extend_from_slice(s);
     }
     for (k, &x) in all.iter().enumerate() {
         let expected = ((k % 1_000) as f32 * 10.0) / 32767.0;

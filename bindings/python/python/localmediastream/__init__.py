@@ -127,9 +127,8 @@ def configure(
     """
     document: dict[str, Any] = {}
     if backends is not None:
-        if isinstance(backends, str):
-            raise TypeError(f'backends: expected a list of names like ["fake"], got {backends!r}')
-        document["backends"] = list(backends)
+        # A lone string goes through as it is: the core says what it expected.
+        document["backends"] = backends if isinstance(backends, str) else list(backends)
     if fake is not None:
         document["fake"] = fake
     if file is not None:

@@ -1,6 +1,6 @@
 # Type stubs of the extension module (src/*.rs). Checked with stubtest
 # against the built module and used through localmediastream/__init__.pyi.
-from typing import Any, AsyncIterator, Callable, Literal, Mapping, Optional, Sequence, Union, final
+from typing import Any, AsyncIterator, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, final
 
 from typing_extensions import Self, TypeAlias
 
@@ -145,7 +145,7 @@ class MediaStreamTrack:
 @final
 class MediaStream:
     def __new__(
-        cls, tracks: Union[MediaStream, Sequence[MediaStreamTrack], None] = None
+        cls, tracks: Union[MediaStream, Iterable[MediaStreamTrack], None] = None
     ) -> MediaStream: ...
     @property
     def id(self) -> str: ...

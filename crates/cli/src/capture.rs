@@ -91,7 +91,9 @@ pub fn run(setup: &Setup, args: &CaptureArgs) -> Result<(), CliError> {
         .unwrap_or(30.0);
     let mut recorder = Recorder {
         video: video.as_ref().map(|t| (t, VideoOut::new(&args.out, fps))),
-        audio: audio.as_ref().map(|t| (t, AudioOut::new(&args.out))),
+        audio: audio
+            .as_ref()
+            .map(|t| (t, AudioOut::new(&args.out, args.sample_format))),
         until,
     };
     let stop = recorder.run(&interrupted);
@@ -108,7 +110,11 @@ pub fn run(setup: &Setup, args: &CaptureArgs) -> Result<(), CliError> {
         }
     }
     if let Some((path, seconds)) = &audio_result {
-        println!("audio: {seconds:.2} s -> {}", path.display());
+        println!(
+            "audio: {seconds:.2} s, {} -> {}",
+            args.sample_format.describe(),
+            path.display()
+        );
     }
     match stop {
         Stop::Done => Ok(()),

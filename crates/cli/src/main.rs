@@ -15,6 +15,7 @@ mod outputs;
 mod probe;
 mod progress;
 mod setup;
+mod wav;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,11 @@ enum Command {
     /// time, the frame rate, frames dropped and an audio level meter (plain
     /// lines when the output is not a terminal). Ctrl-C stops and leaves valid
     /// files. A track asking pixelFormat MJPEG is written as DIR/video.mjpeg.
+    ///
+    /// DIR/audio.wav is 16-bit PCM (WAV format tag 1), which every WAV reader
+    /// opens, at the track's rate and channel count; --sample-format f32 writes
+    /// 32-bit float instead. --duration D writes round(D x rate) sample frames
+    /// (48000 for 1s at 48 kHz) unless the capture stops early.
     Capture(CaptureArgs),
     /// Show a device's capabilities and default settings, then capture from it
     /// for a while and report the frame rate achieved, timestamp jitter and drops.
@@ -81,6 +87,10 @@ pub struct CaptureArgs {
     /// Stop after N video frames (audio-only: N audio chunks).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     frames: Option<u64>,
+    /// How DIR/audio.wav stores its samples, whatever format the track delivers.
+    /// More than 2 channels are written as WAVE_FORMAT_EXTENSIBLE (format tag 65534).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = wav::WavSampleFormat::S16)]
+    sample_format: wav::WavSampleFormat,
     /// Folder for the files (made if missing).
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,

@@ -12,6 +12,7 @@ use lms_core::video::Converter;
 use lms_core::{AudioBuffer, Frame, PixelFormat, Samples, VideoBuffer};
 
 use crate::exit::CliError;
+use crate::wav::{WavSampleFormat, WavWriter};
 
 /// Buffer of the video file's writer: a few 1080p frames.
 const VIDEO_BUFFER: usize = 8 << 20;
@@ -200,18 +201,21 @@ pub fn write_snapshot(frame: &Frame, path: &Path) -> Result<(), CliError> {
         .map_err(|e| CliError::output(path, e))
 }
 
-/// DIR/audio.wav: 32-bit float for `f32` tracks, 16-bit PCM for `s16`; made at the first chunk.
+/// DIR/audio.wav in the sample format `--sample-format` chose (16-bit PCM by
+/// default), whatever format the track delivers; made at the first chunk.
 pub struct AudioOut {
     path: PathBuf,
-    writer: Option<hound::WavWriter<BufWriter<File>>>,
+    format: WavSampleFormat,
+    writer: Option<WavWriter<BufWriter<File>>>,
     frames: u64,
     sample_rate: u32,
 }
 
 impl AudioOut {
-    pub fn new(dir: &Path) -> AudioOut {
+    pub fn new(dir: &Path, format: WavSampleFormat) -> AudioOut {
         AudioOut {
             path: dir.join("audio.wav"),
+            format,
             writer: None,
             frames: 0,
             sample_rate: 0,
@@ -221,18 +225,14 @@ impl AudioOut {
     /// Append up to `limit` sample frames of `chunk` (all of it when `None`).
     pub fn write(&mut self, chunk: &AudioBuffer, limit: Option<u64>) -> Result<(), CliError> {
         if self.writer.is_none() {
-            let (bits, format) = match chunk.samples() {
-                Samples::F32(_) => (32, hound::SampleFormat::Float),
-                Samples::S16(_) => (16, hound::SampleFormat::Int),
-            };
-            let spec = hound::WavSpec {
-                channels: chunk.channels(),
-                sample_rate: chunk.sample_rate(),
-                bits_per_sample: bits,
-                sample_format: format,
-            };
-            let writer = hound::WavWriter::create(&self.path, spec)
-                .map_err(|e| CliError::output(&self.path, e))?;
+            let file = File::create(&self.path).map_err(|e| CliError::output(&self.path, e))?;
+            let writer = WavWriter::new(
+                BufWriter::new(file),
+                self.format,
+                chunk.sample_rate(),
+                chunk.channels(),
+            )
+            .map_err(|e| CliError::output(&self.path, e))?;
             self.writer = Some(writer);
             self.sample_rate = chunk.sample_rate();
         }
@@ -242,12 +242,8 @@ impl AudioOut {
         let channels = usize::from(chunk.channels().max(1));
         let frames = limit.map_or(chunk.frames(), |l| chunk.frames().min(l as usize));
         let written = match chunk.samples() {
-            Samples::F32(s) => s[..frames * channels]
-                .iter()
-                .try_for_each(|&x| writer.write_sample(x)),
-            Samples::S16(s) => s[..frames * channels]
-                .iter()
-                .try_for_each(|&x| writer.write_sample(x)),
+            Samples::F32(s) => writer.write_f32(&s[..frames * channels]),
+            Samples::S16(s) => writer.write_s16(&s[..frames * channels]),
         };
         written.map_err(|e| CliError::output(&self.path, e))?;
         self.frames += frames as u64;
@@ -281,7 +277,7 @@ impl AudioOut {
         let seconds = self.seconds();
         match self.writer {
             Some(w) => {
-                w.finalize().map_err(|e| CliError::output(&self.path, e))?;
+                w.finish().map_err(|e| CliError::output(&self.path, e))?;
                 Ok(Some((self.path, seconds)))
             }
             None => Ok(None),

@@ -1,46 +1,18 @@
 //! The `lms` command as a person runs it: its files are valid (the Y4M read
-//! back by our own reader, the WAV by hound, the PNG by png) with the frames
+//! back by our own reader, the WAV by hound, the PNG by png; audio_wav.rs
+//! checks the WAV formats byte by byte) with the frames
 //! and duration asked for; Ctrl-C mid-capture leaves valid files; every
 //! error name has its own exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lms_core::backend::file::y4m;
 use serde_json::Value;
-
-fn lms(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lms"))
-        .args(args)
-        .env_remove("LMS_BACKENDS")
-        .env_remove("LMS_FAKE_DEVICES")
-        .env_remove("LMS_FAKE_VIDEO_FILE")
-        .env_remove("LMS_FAKE_AUDIO_FILE")
-        .output()
-        .expect("run lms")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh folder for one test's files.
-fn out_dir(name: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "lms-cli-test-{}-{name}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use support::{lms, out_dir, s, text};
 
 /// The Y4M header and frame count, read by our own reader.
 fn read_y4m(path: &Path) -> y4m::Y4mFile {
@@ -52,7 +24,10 @@ fn read_wav(path: &Path) -> (hound::WavSpec, f64) {
     let reader = hound::WavReader::open(path).expect("a valid WAV file");
     let spec = reader.spec();
     let seconds = f64::from(reader.duration()) / f64::from(spec.sample_rate);
-    let samples = reader.into_samples::<f32>().count();
+    let samples = match spec.sample_format {
+        hound::SampleFormat::Float => reader.into_samples::<f32>().filter(Result::is_ok).count(),
+        hound::SampleFormat::Int => reader.into_samples::<i32>().filter(Result::is_ok).count(),
+    };
     assert_eq!(
         samples as f64,
         seconds * f64::from(spec.sample_rate) * f64::from(spec.channels),
@@ -149,7 +124,11 @@ fn constraints_choose_the_size_format_and_kinds() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!dir.join("video.y4m").exists(), "the earlier video is gone");
     let (spec, seconds) = read_wav(&dir.join("audio.wav"));
-    assert_eq!(spec.sample_format, hound::SampleFormat::Float);
+    assert_eq!(
+        (spec.sample_format, spec.bits_per_sample),
+        (hound::SampleFormat::Int, 16),
+        "16-bit PCM by default"
+    );
     assert!(
         (seconds - 0.05).abs() < 1e-9,
         "5 chunks of 10 ms: {seconds}"
@@ -391,6 +370,9 @@ fn help_explains_every_command_and_option() {
         "--out",
         "--fake",
         "Ctrl-C",
+        "--sample-format",
+        "16-bit PCM",
+        "f32: 32-bit IEEE float",
     ] {
         assert!(capture.contains(needle), "{needle}: {capture}");
     }

@@ -14,6 +14,7 @@ mod detached;
 mod devices;
 mod errors;
 mod frame;
+mod identity;
 mod listeners;
 mod stream;
 mod track;
@@ -24,7 +25,7 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", lms_core::VERSION)?;
     m.add_class::<stream::PyStream>()?;
-    m.add_class::<track::PyTrack>()?;
+    m.add_class::<identity::PyTrack>()?;
     m.add_class::<track::PyTrackStats>()?;
     m.add_class::<frame::PyFrame>()?;
     m.add_class::<devices::PyDeviceInfo>()?;

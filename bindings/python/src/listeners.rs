@@ -1,56 +1,24 @@
-//! Track identity and event listeners.
+//! Event listeners.
 //!
-//! - Identity: one Python object per core track while any Python code holds
-//!   it (`stream.get_track_by_id(id) is track`), kept in a
-//!   `weakref.WeakValueDictionary` from track id to `MediaStreamTrack`. The
-//!   map holds no strong reference, so it never keeps a track alive.
-//! - Listeners run on the library's event thread (`lms-events`), which takes
-//!   the GIL for each call. A listener that raises goes to
-//!   `sys.unraisablehook`; capture and later listeners go on. The core keeps
-//!   each listener's callable; the closure around it holds only a weak handle
-//!   of its track (to pass `event.target`), so a listener never keeps its own
-//!   track alive. A registry beside it remembers `(event, callable)` for
-//!   `remove_event_listener`, for as long as the core track lives, so
-//!   registrations survive a track's Python object being collected and
-//!   recreated.
+//! Listeners run on the library's event thread (`lms-events`), which takes
+//! the GIL for each call. A listener that raises goes to
+//! `sys.unraisablehook`; capture and later listeners go on. The core keeps
+//! each listener's callable; the closure around it holds only a weak handle
+//! of its track (to pass `event.target`), so a listener never keeps its own
+//! track alive. A registry beside it remembers `(event, callable)` for
+//! `remove_event_listener`, for as long as the core track lives, so
+//! registrations survive a track's Python object being collected and
+//! recreated.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use lms_core::{EventInfo, ListenerId, MediaDevices, MediaStreamTrack, TrackEvent, WeakTrack};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 
 use crate::detached::drop_detached;
 use crate::errors::{invalid_argument, type_error};
-use crate::track::PyTrack;
-
-static TRACK_OBJECTS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// The Python object of a core track: the existing one if Python holds it, else a new one.
-pub fn wrap_track<'py>(py: Python<'py>, track: MediaStreamTrack) -> PyResult<Bound<'py, PyTrack>> {
-    let objects = TRACK_OBJECTS
-        .get_or_try_init(py, || {
-            py.import("weakref")?
-                .getattr("WeakValueDictionary")?
-                .call0()
-                .map(Bound::unbind)
-        })?
-        .bind(py);
-    let id = track.id().to_owned();
-    let existing = objects.call_method1("get", (&id,))?;
-    if let Ok(obj) = existing.cast_into::<PyTrack>() {
-        // `obj` owns a handle of the same track, so this one is not the last.
-        drop(track);
-        return Ok(obj);
-    }
-    let obj = Bound::new(py, PyTrack::new(track))?;
-    // Another thread may have made one meanwhile (creating an object can run
-    // the GC, whose finalizers may let other threads in): keep the first.
-    Ok(objects
-        .call_method1("setdefault", (id, &obj))?
-        .cast_into::<PyTrack>()?)
-}
+use crate::identity::{wrap_track, PyTrack};
 
 /// What a listener receives.
 #[pyclass(module = "localmediastream", name = "Event", frozen)]

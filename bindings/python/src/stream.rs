@@ -6,8 +6,8 @@ use pyo3::types::PyList;
 
 use crate::detached::Detached;
 use crate::errors::type_error;
-use crate::listeners::{self, wrap_track};
-use crate::track::PyTrack;
+use crate::identity::{wrap_track, PyTrack};
+use crate::listeners;
 
 /// A set of tracks. `with localmediastream.open(video=True) as stream:` stops
 /// every track when the block ends, also on an exception. A stream that Python

@@ -1,4 +1,5 @@
-//! `MediaStreamTrack`.
+//! `MediaStreamTrack`: its methods (the class itself and its one object per
+//! core track are in `identity.rs`).
 
 use std::time::{Duration, Instant};
 
@@ -6,38 +7,13 @@ use lms_core::{Frame, MediaStreamTrack};
 use pyo3::prelude::*;
 
 use crate::convert;
-use crate::detached::Detached;
 use crate::errors::{invalid_argument, to_py, OrRaise};
 use crate::frame::PyFrame;
-use crate::listeners::{self, wrap_track};
+use crate::identity::{wrap_track, PyTrack};
+use crate::listeners;
 
 /// How long one blocking wait lasts before checking for Ctrl-C (KeyboardInterrupt).
 const POLL: Duration = Duration::from_millis(100);
-
-/// One kind of media from one device. `stop()` ends it at once; a live track
-/// that Python collects is stopped too, releasing its device when no other
-/// track uses it. The same track is always the same Python object while any
-/// Python code holds it.
-#[pyclass(
-    module = "localmediastream",
-    name = "MediaStreamTrack",
-    frozen,
-    weakref
-)]
-pub struct PyTrack {
-    inner: Detached<MediaStreamTrack>,
-}
-
-impl PyTrack {
-    pub fn new(track: MediaStreamTrack) -> PyTrack {
-        PyTrack {
-            inner: Detached::new(track),
-        }
-    }
-    pub fn core(&self) -> &MediaStreamTrack {
-        &self.inner
-    }
-}
 
 /// Counters of a track's delivery.
 #[pyclass(module = "localmediastream", name = "TrackStats", frozen, eq)]

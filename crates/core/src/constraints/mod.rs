@@ -6,6 +6,7 @@
 //!   spaces (intervals for continuous ranges); `OverconstrainedError` names the constraint
 //!   that cannot be met.
 
+mod interval;
 pub mod parse;
 mod report;
 pub mod select;
@@ -14,8 +15,9 @@ mod size;
 #[cfg(test)]
 mod tests;
 
+pub use interval::Interval;
 pub use parse::{
     parse_json, BoolConstraint, Constraint, ConstraintSet, MediaStreamConstraints, NumConstraint,
     StrConstraint, TrackConstraints, MAX_CONSTRAINTS_LEN,
 };
-pub use select::{fitness_distance, select_settings, Chosen, Interval, Space, DOUBLE_TOLERANCE};
+pub use select::{fitness_distance, select_settings, Chosen, Space, DOUBLE_TOLERANCE};

@@ -1,8 +1,8 @@
 //! `OverconstrainedError` messages that say what was asked and what the devices offer:
 //! `width: no device can deliver min 100000000 (available 1..3840)`.
 
+use super::interval::Interval;
 use super::parse::Constraint;
-use super::select::Interval;
 use crate::error::Error;
 use crate::property::Prop;
 

@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use super::select::Interval;
+use super::interval::Interval;
 
 /// How many rows (or columns) the search for an integer size of a required aspect ratio looks
 /// at, on each side of the target, before it gives up. Ratios with a simple fraction (16/9,

@@ -149,7 +149,9 @@ typedef struct lms_frame {
   enum lms_sample_format sample_format;
   uint32_t sample_rate;
   uint32_t channels;
-  // Sample frames (samples per channel) in this chunk.
+  // Sample frames (samples per channel) in this chunk. Every chunk of a
+  // track has the same count, except the last of a file that ends, which
+  // holds just what was left.
   uint32_t sample_count;
   // Microseconds on CLOCK_MONOTONIC when the frame was captured.
   int64_t timestamp_us;

@@ -184,7 +184,7 @@ export interface AudioFrame extends FrameBase {
   readonly format: SampleFormat;
   readonly sampleRate: number;
   readonly channels: number;
-  /** Sample frames (samples per channel) in the chunk. */
+  /** Sample frames (samples per channel) in the chunk; the last chunk of a file that ends holds just what was left. */
   readonly sampleCount: number;
   /** The samples, interleaved: a view of `planes[0]` (no copy). */
   readonly samples: Float32Array | Int16Array;

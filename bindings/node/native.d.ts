@@ -140,7 +140,7 @@ export interface RawFrame {
   strides?: Array<number>
   sampleRate?: number
   channels?: number
-  /** Sample frames (samples per channel). */
+  /** Sample frames (samples per channel); the last chunk of a file that ends holds just what was left. */
   sampleCount?: number
   /** Every byte of the frame, without a copy (read-only by contract). */
   data: ArrayBuffer

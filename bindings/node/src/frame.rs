@@ -108,7 +108,7 @@ pub struct RawFrame<'env> {
     pub strides: Option<Vec<u32>>,
     pub sample_rate: Option<u32>,
     pub channels: Option<u32>,
-    /// Sample frames (samples per channel).
+    /// Sample frames (samples per channel); the last chunk of a file that ends holds just what was left.
     pub sample_count: Option<u32>,
     /// Every byte of the frame, without a copy (read-only by contract).
     pub data: ArrayBuffer<'env>,

@@ -82,7 +82,8 @@ impl PyFrame {
     fn channels(&self) -> u16 {
         self.inner.audio().map_or(0, |a| a.channels())
     }
-    /// Sample frames (samples per channel) in the chunk (0 for video).
+    /// Sample frames (samples per channel) in the chunk (0 for video); the
+    /// last chunk of a file that ends holds just what was left.
     #[getter]
     fn sample_count(&self) -> usize {
         self.inner.audio().map_or(0, |a| a.frames())

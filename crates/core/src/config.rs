@@ -33,6 +33,13 @@ use crate::error::{Error, Result};
 /// Backends this build knows, in enumeration order.
 pub const BACKEND_NAMES: [&str; 4] = ["fake", "file", "cpal", "nokhwa"];
 
+/// The backends this build has compiled in, by name.
+pub fn is_compiled(name: &str) -> bool {
+    matches!(name, "fake" | "file")
+        || (cfg!(feature = "cpal") && name == "cpal")
+        || (cfg!(all(feature = "nokhwa", target_os = "linux")) && name == "nokhwa")
+}
+
 /// Largest configuration document accepted.
 const MAX_CONFIG_BYTES: usize = 1 << 20;
 /// Most fake devices of one kind.
@@ -199,7 +206,7 @@ impl Default for Config {
             // until configured (NotFoundError), rather than failing to start.
             backends: ["cpal", "nokhwa"]
                 .into_iter()
-                .filter(|name| crate::backend::is_compiled(name))
+                .filter(|name| is_compiled(name))
                 .map(String::from)
                 .collect(),
             fake: FakeConfig::default(),

@@ -19,7 +19,7 @@ use crate::source::Source;
 use crate::stream::MediaStream;
 use crate::track::MediaStreamTrack;
 
-pub use crate::backend::fake::DeviceUsage;
+pub use crate::backend::usage::DeviceUsage;
 
 /// The entry point: devices of the configured backends, and `getUserMedia()`.
 /// Cloning gives another handle to the same instance. Most programs use

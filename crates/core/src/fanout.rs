@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::audio::{AudioAdapter, AudioTarget};
 use crate::backend::file::mjpeg::JpegDecoderI420;
 use crate::frame::{AudioBuffer, Frame, FrameData, PixelFormat, Samples, VideoBuffer};
-use crate::pool::FramePool;
+use crate::pool::{FramePool, HELD_FRAMES};
 use crate::settings::{AudioSettings, NativeMode};
 use crate::sink::TrackSink;
 use crate::video::{fill_black, Converter};
@@ -38,6 +38,12 @@ struct AudioTargetState {
     pool: FramePool,
     silence: Option<Arc<FrameData>>,
     produced: Vec<Frame>,
+    /// Chunks of the last captured frame that found no free buffer (counted as dropped).
+    lost: usize,
+    /// The most chunks one captured frame can give (see [`crate::queue::FrameQueue::set_burst`]).
+    burst: usize,
+    /// The last captured frame's timestamp, to date what a flush hands on.
+    anchor_us: i64,
     sequence: u64,
     frames_out: u64,
     /// Device frames given to the adapter so far (this chunk's included).
@@ -54,6 +60,9 @@ pub(crate) struct Fanout {
     converted_now: Vec<(VideoKey, Frame)>,
     /// Made when a raw track first asks for pictures of a JPEG source.
     jpeg: Option<Box<JpegDecoderI420>>,
+    /// Buffers a video target's pool may hold: the largest queue it feeds, and
+    /// the frames consumers hold ([`HELD_FRAMES`]).
+    video_pool_size: usize,
 }
 
 impl Fanout {
@@ -65,6 +74,7 @@ impl Fanout {
             audio: Vec::new(),
             converted_now: Vec::new(),
             jpeg: None,
+            video_pool_size: TARGET_POOL_SIZE,
         }
     }
 
@@ -88,6 +98,8 @@ impl Fanout {
             NativeMode::Audio { .. } => return,
         };
         self.converted_now.clear();
+        let largest = sinks.iter().map(|s| s.queue.capacity()).max().unwrap_or(0);
+        self.video_pool_size = largest + HELD_FRAMES;
         for sink in sinks {
             if sink.is_ended() {
                 continue;
@@ -128,11 +140,12 @@ impl Fanout {
         let now = self.frames_seen;
         if let Some(i) = self.video.iter().position(|t| t.key == key) {
             self.video[i].last_used = now;
+            self.video[i].pool.allow(self.video_pool_size);
             return i;
         }
         self.video.push(VideoTarget {
             key,
-            pool: FramePool::new(TARGET_POOL_SIZE),
+            pool: FramePool::new(TARGET_POOL_SIZE.max(self.video_pool_size)),
             converter: Converter::new(),
             black: None,
             last_used: now,
@@ -220,6 +233,7 @@ impl Fanout {
 
     fn deliver_audio(&mut self, frame: &Frame, src: &AudioBuffer, sinks: &[Arc<TrackSink>]) {
         let now = self.frames_seen;
+        let pool_size = sinks.iter().map(|s| s.queue.capacity()).max().unwrap_or(0);
         // Produce each distinct target's chunks once.
         for sink in sinks {
             if sink.is_ended() {
@@ -227,25 +241,58 @@ impl Fanout {
             }
             let settings = sink.settings.load();
             let Some(s) = settings.audio() else { continue };
-            if let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) {
-                if t.last_used == now {
-                    continue;
+            let t = match self.audio.iter().position(|t| t.settings == *s) {
+                Some(i) => &mut self.audio[i],
+                None => {
+                    self.audio.push(AudioTargetState::new(s.clone(), src, now));
+                    let last = self.audio.len() - 1;
+                    &mut self.audio[last]
                 }
-                t.last_used = now;
-            } else {
-                self.audio.push(AudioTargetState::new(s.clone(), src, now));
-            }
+            };
+            sink.queue.set_burst(t.burst);
+            t.last_used = now;
         }
         for t in self.audio.iter_mut().filter(|t| t.last_used == now) {
+            t.pool.allow(pool_size + t.burst + HELD_FRAMES);
             t.produce(frame, src);
         }
+        self.push_produced(sinks, now);
+    }
+
+    /// The source ended: every audio target hands on what its adapter still holds
+    /// (the resampler's tail, a part-filled chunk as a short last chunk).
+    pub fn flush(&mut self, sinks: &[Arc<TrackSink>]) {
+        self.frames_seen += 1;
+        let now = self.frames_seen;
+        let mut any = false;
+        for t in self.audio.iter_mut() {
+            let wanted = sinks
+                .iter()
+                .any(|sink| !sink.is_ended() && sink.settings.load().audio() == Some(&t.settings));
+            if wanted {
+                t.last_used = now;
+                t.flush();
+                any = true;
+            }
+        }
+        if any {
+            self.push_produced(sinks, now);
+        }
+    }
+
+    /// Queue what the targets used at `now` produced, on each of their tracks.
+    fn push_produced(&mut self, sinks: &[Arc<TrackSink>], now: u64) {
         for sink in sinks {
             if sink.is_ended() {
                 continue;
             }
             let settings = sink.settings.load();
             let Some(s) = settings.audio() else { continue };
-            let Some(t) = self.audio.iter_mut().find(|t| t.settings == *s) else {
+            let Some(t) = self
+                .audio
+                .iter_mut()
+                .find(|t| t.settings == *s && t.last_used == now)
+            else {
                 continue;
             };
             let enabled = sink.enabled.load(std::sync::atomic::Ordering::Acquire);
@@ -259,6 +306,9 @@ impl Fanout {
                     Some(out) => sink.queue.push(out),
                     None => sink.queue.count_drop(),
                 }
+            }
+            for _ in 0..t.lost {
+                sink.queue.count_drop();
             }
         }
     }
@@ -287,12 +337,27 @@ impl AudioTargetState {
             )
             .ok()
         };
+        // Out per captured chunk: its frames at the target rate, plus whatever the
+        // resampler held back (at most its latency), cut into chunks.
+        let chunk = settings.chunk_frames().max(1);
+        let rate_in = u64::from(src.sample_rate().max(1));
+        let most_out = (src.frames() as u64 * u64::from(settings.sample_rate)).div_ceil(rate_in)
+            as usize
+            + adapter.as_ref().map_or(0, AudioAdapter::latency_frames);
+        let burst = if adapter.is_some() {
+            most_out.div_ceil(chunk) + 1
+        } else {
+            1
+        };
         AudioTargetState {
             settings,
             adapter,
             pool: FramePool::new(TARGET_POOL_SIZE),
             silence: None,
             produced: Vec::new(),
+            lost: 0,
+            burst,
+            anchor_us: 0,
             sequence: 0,
             frames_out: 0,
             frames_in: 0,
@@ -303,9 +368,15 @@ impl AudioTargetState {
     /// Turn one device chunk into this target's chunks (`self.produced`).
     fn produce(&mut self, frame: &Frame, src: &AudioBuffer) {
         self.produced.clear();
+        self.lost = 0;
         let s = &self.settings;
-        let Some(adapter) = self.adapter.as_mut() else {
-            if src.is(s.sample_format, s.sample_rate, s.channels, s.chunk_frames()) {
+        let Some(mut adapter) = self.adapter.take() else {
+            // The device's own chunks (the last one of a file may be shorter).
+            if src.format() == s.sample_format
+                && src.sample_rate() == s.sample_rate
+                && src.channels() == s.channels
+                && src.frames() <= s.chunk_frames()
+            {
                 self.produced.push(frame.clone());
             }
             return;
@@ -316,15 +387,40 @@ impl AudioTargetState {
         // (by sample position), so each is anchored to the newest device
         // timestamp and start-up jitter does not shift all that follow.
         self.frames_in += src.frames() as u64;
+        self.anchor_us = frame.timestamp_us();
+        let mut emit = self.emitter(adapter.source_rate(), true);
+        let _ = adapter.push(src, &mut emit);
+        drop(emit);
+        self.adapter = Some(adapter);
+    }
+
+    /// The source ended: what the adapter still holds becomes this target's last chunks.
+    fn flush(&mut self) {
+        self.produced.clear();
+        self.lost = 0;
+        let Some(mut adapter) = self.adapter.take() else {
+            return;
+        };
+        // Dated as if the samples had kept coming at the device's rate.
+        let mut emit = self.emitter(adapter.source_rate(), false);
+        let _ = adapter.flush(&mut emit);
+        drop(emit);
+        self.adapter = Some(adapter);
+    }
+
+    /// What the adapter calls with each chunk: copy it into a pooled buffer and
+    /// add it to `produced` (or count it lost when no buffer is free). `capped`
+    /// keeps a timestamp from passing the device chunk's own.
+    fn emitter(&mut self, source_rate: u32, capped: bool) -> impl FnMut(&AudioBuffer) + '_ {
         let (rate_out, rate_in) = (
-            i128::from(s.sample_rate.max(1)),
-            i128::from(src.sample_rate().max(1)),
+            i128::from(self.settings.sample_rate.max(1)),
+            i128::from(source_rate.max(1)),
         );
-        let anchor_us = i128::from(frame.timestamp_us());
+        let anchor_us = i128::from(self.anchor_us);
         let in_us = i128::from(self.frames_in) * 1_000_000 / rate_in;
-        let (pool, produced) = (&mut self.pool, &mut self.produced);
+        let (pool, produced, lost) = (&mut self.pool, &mut self.produced, &mut self.lost);
         let (sequence, frames_out) = (&mut self.sequence, &mut self.frames_out);
-        let _ = adapter.push(src, &mut |chunk: &AudioBuffer| {
+        move |chunk: &AudioBuffer| {
             let acquired = pool.acquire(
                 |d| {
                     d.audio().is_some_and(|a| {
@@ -350,12 +446,15 @@ impl AudioTargetState {
                     copy_samples(chunk.samples(), dst.samples_mut());
                 }
                 let end = i128::from(*frames_out + chunk.frames() as u64);
-                let ts = (anchor_us + end * 1_000_000 / rate_out - in_us).min(anchor_us) as i64;
-                produced.push(Frame::new(pool.share(slot), *sequence, ts));
+                let ts = anchor_us + end * 1_000_000 / rate_out - in_us;
+                let ts = if capped { ts.min(anchor_us) } else { ts };
+                produced.push(Frame::new(pool.share(slot), *sequence, ts as i64));
+            } else {
+                *lost += 1;
             }
             *sequence += 1;
             *frames_out += chunk.frames() as u64;
-        });
+        }
     }
 
     /// Silence shaped like produced chunk `i`, with its sequence and timestamp.

@@ -8,6 +8,12 @@ use std::sync::Arc;
 
 use crate::frame::FrameData;
 
+/// Buffers a pool may have beyond what its consumers' queues hold: frames a
+/// consumer has taken and still holds (being processed, or kept alive by a
+/// binding's object). A consumer holding more makes its producer drop frames
+/// (counted) or, unpaced, wait.
+pub const HELD_FRAMES: usize = 16;
+
 /// Buffers of one producer (a source, or one conversion target of a source).
 #[derive(Debug)]
 pub struct FramePool {
@@ -22,6 +28,17 @@ impl FramePool {
             slots: Vec::new(),
             max: max.max(1),
         }
+    }
+
+    /// Let the pool hold up to `max` buffers if that is more than it may now (a
+    /// consumer's queue grew); never lowers the bound. Allocates nothing by itself.
+    pub fn allow(&mut self, max: usize) {
+        self.max = self.max.max(max);
+    }
+
+    /// How many buffers the pool may hold.
+    pub fn max(&self) -> usize {
+        self.max
     }
 
     /// A free buffer, as its slot index and a writable reference. A free slot

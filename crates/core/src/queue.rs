@@ -5,7 +5,7 @@
 //! so a slow consumer loses frames instead of stalling the source or another
 //! track. Readers block with a timeout.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,9 +24,19 @@ pub struct TrackStats {
     pub frames_dropped: u64,
 }
 
+/// The most frames one captured frame may turn into that a queue holds beyond
+/// its configured size (see [`FrameQueue::set_burst`]).
+pub const MAX_BURST: usize = 256;
+
 #[derive(Debug)]
 pub struct FrameQueue {
     frames: ArrayQueue<Frame>,
+    /// The configured size: frames held before the oldest is dropped.
+    size: usize,
+    /// The most frames one captured frame can turn into for this track: the
+    /// queue holds at least that many, so no burst is cut short by the queue's
+    /// own size, and an unpaced source waits for room for all of them.
+    burst: AtomicUsize,
     delivered: AtomicU64,
     dropped: AtomicU64,
     closed: AtomicBool,
@@ -39,8 +49,11 @@ pub struct FrameQueue {
 impl FrameQueue {
     /// A queue of `capacity` frames (at least 1) that signals `room` when a frame is taken.
     pub fn new(capacity: usize, room: Arc<Signal>) -> FrameQueue {
+        let size = capacity.max(1);
         FrameQueue {
-            frames: ArrayQueue::new(capacity.max(1)),
+            frames: ArrayQueue::new(size.max(MAX_BURST)),
+            size,
+            burst: AtomicUsize::new(1),
             delivered: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             closed: AtomicBool::new(false),
@@ -54,15 +67,37 @@ impl FrameQueue {
         if self.closed.load(Ordering::Acquire) {
             return;
         }
+        let limit = self.limit();
+        while self.frames.len() >= limit {
+            match self.frames.pop() {
+                Some(_) => self.dropped.fetch_add(1, Ordering::Relaxed),
+                None => break,
+            };
+        }
         if self.frames.force_push(frame).is_some() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
         self.frame_ready.notify();
     }
 
-    /// How many frames the queue holds at most.
+    /// The configured size: how many frames the queue holds before dropping
+    /// the oldest (more while one burst needs it, see [`FrameQueue::set_burst`]).
     pub fn capacity(&self) -> usize {
-        self.frames.capacity()
+        self.size
+    }
+
+    /// Tell the queue how many frames one captured frame can turn into for its
+    /// track (an audio track with shorter chunks than its device's, or behind a
+    /// resampler that works in blocks). The queue then holds at least that many
+    /// (up to [`MAX_BURST`]), and [`FrameQueue::has_room`] means room for all of them.
+    pub fn set_burst(&self, frames: usize) {
+        self.burst
+            .store(frames.clamp(1, MAX_BURST), Ordering::Relaxed);
+    }
+
+    /// Frames held before the oldest is dropped: the configured size, or one burst.
+    fn limit(&self) -> usize {
+        self.size.max(self.burst.load(Ordering::Relaxed))
     }
 
     /// Count a frame this track should have had but could not get (no buffer free).
@@ -70,9 +105,10 @@ impl FrameQueue {
         self.dropped.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Whether another frame fits without dropping one.
+    /// Whether what one captured frame may give (a burst) fits without dropping any.
     pub fn has_room(&self) -> bool {
-        !self.frames.is_full() && !self.closed.load(Ordering::Acquire)
+        let (limit, burst) = (self.limit(), self.burst.load(Ordering::Relaxed));
+        limit.saturating_sub(self.frames.len()) >= burst && !self.closed.load(Ordering::Acquire)
     }
 
     /// Take the oldest frame without waiting.

@@ -7,11 +7,10 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::Instant;
 
 use arc_swap::ArcSwap;
 
-use crate::backend::{Backend, Driver};
+use crate::backend::{Backend, Driver, SourceSink, SourceTarget};
 use crate::device::{Capabilities, DeviceInfo};
 use crate::error::{Error, Result};
 use crate::fanout::Fanout;
@@ -69,9 +68,7 @@ impl Source {
             muted: AtomicBool::new(false),
             frames_captured: AtomicU64::new(0),
         });
-        let sink = SourceSink {
-            source: Arc::downgrade(&source),
-        };
+        let sink = SourceSink::new(Arc::downgrade(&source) as Weak<dyn SourceTarget>);
         let driver = source.backend.open(&source.device.device_id, &mode, sink)?;
         lock(&source.lifecycle).driver = Some(driver);
         Ok(source)
@@ -161,9 +158,7 @@ impl Source {
         }
         *lock(&self.fanout) = Fanout::new(mode.clone());
         *lock(&self.native) = mode.clone();
-        let sink = SourceSink {
-            source: Arc::downgrade(self),
-        };
+        let sink = SourceSink::new(Arc::downgrade(self) as Weak<dyn SourceTarget>);
         match self
             .backend
             .open(&self.device.device_id, &mode, sink.clone())
@@ -198,6 +193,9 @@ impl Source {
         let driver = life.driver.take();
         let sinks = self.sinks.swap(Arc::new(Vec::new()));
         drop(life);
+        // What the fan-out still holds (a resampler's tail, a part-filled chunk)
+        // reaches the tracks before they end.
+        lock(&self.fanout).flush(&sinks);
         for sink in sinks.iter() {
             sink.end_by_source(detail);
         }
@@ -205,29 +203,6 @@ impl Source {
             driver.close();
         }
         self.room.notify();
-    }
-
-    fn set_muted(&self, muted: bool, detail: &str) {
-        self.muted.store(muted, Ordering::Release);
-        for sink in self.sinks.load().iter() {
-            sink.set_muted(muted, detail);
-        }
-    }
-
-    fn deliver(&self, frame: Frame) {
-        self.frames_captured.fetch_add(1, Ordering::Relaxed);
-        let sinks = self.sinks.load();
-        if sinks.is_empty() {
-            return;
-        }
-        lock(&self.fanout).deliver(&frame, &sinks);
-    }
-
-    fn any_room(&self) -> bool {
-        self.sinks
-            .load()
-            .iter()
-            .any(|s| !s.is_ended() && s.queue.has_room())
     }
 }
 
@@ -243,63 +218,52 @@ impl Drop for Source {
     }
 }
 
-/// What a driver delivers into. Cheap to clone; holds the source weakly, so a
-/// driver never keeps its source alive.
-#[derive(Clone)]
-pub struct SourceSink {
-    source: Weak<Source>,
-}
-
-impl SourceSink {
-    /// Hand a captured frame to every track. Never blocks. Returns false when
-    /// the source is gone or ended: the driver should stop capturing.
-    pub fn deliver(&self, frame: Frame) -> bool {
-        match self.source.upgrade() {
-            Some(s) if !s.ended.load(Ordering::Acquire) => {
-                s.deliver(frame);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// The device ended by itself (unplugged, end of file, driver error): the
-    /// tracks end and fire `ended` once, with `detail` saying why.
-    pub fn end(&self, detail: &str) {
-        if let Some(s) = self.source.upgrade() {
-            s.end(detail);
-        }
-    }
-
-    /// The device stopped (or resumed) delivering for a while: `mute` / `unmute`.
-    pub fn set_muted(&self, muted: bool, detail: &str) {
-        if let Some(s) = self.source.upgrade() {
-            s.set_muted(muted, detail);
-        }
-    }
-
-    /// For unpaced capture: wait until some track has room for a frame, so the
-    /// source runs as fast as its fastest consumer. Returns false if `stopped()`
-    /// became true or the source is gone.
-    pub fn wait_for_room(&self, deadline: Option<Instant>, stopped: &dyn Fn() -> bool) -> bool {
-        let Some(source) = self.source.upgrade() else {
+/// What the driver reaches through its [`SourceSink`].
+impl SourceTarget for Source {
+    fn deliver(&self, frame: Frame) -> bool {
+        if self.ended.load(Ordering::Acquire) {
             return false;
-        };
-        let room = source.room();
-        drop(source);
-        let mut has_room = false;
-        room.wait_until(deadline, || {
-            if stopped() {
-                return true;
-            }
-            has_room = self.source.upgrade().is_some_and(|s| s.any_room());
-            has_room
-        });
-        has_room && !stopped()
+        }
+        self.frames_captured.fetch_add(1, Ordering::Relaxed);
+        let sinks = self.sinks.load();
+        if !sinks.is_empty() {
+            lock(&self.fanout).deliver(&frame, &sinks);
+        }
+        true
     }
 
-    /// The signal to wake [`SourceSink::wait_for_room`] with when stopping.
-    pub fn room_signal(&self) -> Option<Arc<Signal>> {
-        self.source.upgrade().map(|s| s.room())
+    fn end(&self, detail: &str) {
+        Source::end(self, detail);
+    }
+
+    fn set_muted(&self, muted: bool, detail: &str) {
+        self.muted.store(muted, Ordering::Release);
+        for sink in self.sinks.load().iter() {
+            sink.set_muted(muted, detail);
+        }
+    }
+
+    fn room(&self) -> Arc<Signal> {
+        Source::room(self)
+    }
+
+    fn any_room(&self) -> bool {
+        self.sinks
+            .load()
+            .iter()
+            .any(|s| !s.is_ended() && s.queue.has_room())
+    }
+
+    fn largest_queue(&self) -> usize {
+        let sinks = self.sinks.load();
+        sinks.iter().map(|s| s.queue.capacity()).max().unwrap_or(0)
+    }
+
+    fn count_drop(&self) {
+        for sink in self.sinks.load().iter() {
+            if !sink.is_ended() {
+                sink.queue.count_drop();
+            }
+        }
     }
 }

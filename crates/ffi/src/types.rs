@@ -109,7 +109,9 @@ pub struct lms_frame {
     pub sample_format: lms_sample_format,
     pub sample_rate: u32,
     pub channels: u32,
-    /// Sample frames (samples per channel) in this chunk.
+    /// Sample frames (samples per channel) in this chunk. Every chunk of a
+    /// track has the same count, except the last of a file that ends, which
+    /// holds just what was left.
     pub sample_count: u32,
     /// Microseconds on CLOCK_MONOTONIC when the frame was captured.
     pub timestamp_us: i64,

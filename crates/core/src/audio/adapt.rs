@@ -157,6 +157,27 @@ impl AudioAdapter {
         }
     }
 
+    /// The input has ended (a file's last chunk was pushed): emit everything still held, the
+    /// resampler's tail and then the partly filled chunk as a short last chunk, so that `n`
+    /// frames pushed give exactly `ceil(n * target_rate / source_rate)` frames emitted (`n`
+    /// without resampling). Afterwards the adapter starts afresh, as after [`reset`].
+    ///
+    /// [`reset`]: AudioAdapter::reset
+    pub fn flush(&mut self, emit: &mut dyn FnMut(&AudioBuffer)) -> Result<()> {
+        let chunker = &mut self.chunker;
+        if let Some(stage) = &mut self.resampler {
+            let mid_channels = usize::from(self.src_channels.min(self.target.channels));
+            let flushed = stage
+                .flush(&mut |resampled: &[f32]| chunker.push(resampled, mid_channels, &mut *emit));
+            if flushed.is_err() {
+                self.reset();
+                return flushed;
+            }
+        }
+        self.chunker.flush(emit);
+        Ok(())
+    }
+
     /// Forget buffered audio and resampler state (after a gap in the input or a
     /// reconfiguration). The next frame pushed is the next frame emitted.
     pub fn reset(&mut self) {

@@ -70,6 +70,31 @@ impl Chunker {
         }
     }
 
+    /// The input has ended: emit the partly filled chunk, if any, as a short chunk of
+    /// just the frames it holds (allocates that one buffer).
+    pub(crate) fn flush(&mut self, emit: &mut dyn FnMut(&AudioBuffer)) {
+        let frames = std::mem::take(&mut self.filled);
+        if frames == 0 {
+            return;
+        }
+        let mut short = AudioBuffer::new(
+            self.out.format(),
+            self.out.sample_rate(),
+            self.out.channels(),
+            frames,
+        );
+        let pending = &self.pending[..frames * self.channels];
+        match short.samples_mut() {
+            Samples::F32(out) => out.copy_from_slice(pending),
+            Samples::S16(out) => {
+                for (o, x) in out.iter_mut().zip(pending) {
+                    *o = f32_to_s16(*x);
+                }
+            }
+        }
+        emit(&short);
+    }
+
     /// Drop the partly filled chunk.
     pub(crate) fn reset(&mut self) {
         self.filled = 0;

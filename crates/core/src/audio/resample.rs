@@ -41,6 +41,11 @@ pub(crate) struct ResampleStage {
     output: Vec<f32>,
     /// Output frames still to drop before the first real one (the filter's start-up delay).
     startup_left: usize,
+    /// The two rates, for the length of a flushed output.
+    rates: (u32, u32),
+    /// Input frames taken and output frames handed on since the start or the last reset.
+    frames_in: u64,
+    frames_out: u64,
 }
 
 impl std::fmt::Debug for ResampleStage {
@@ -50,6 +55,8 @@ impl std::fmt::Debug for ResampleStage {
             .field("block_frames", &self.block_frames())
             .field("delay_frames", &self.delay_frames())
             .field("staged", &self.staged)
+            .field("frames_in", &self.frames_in)
+            .field("frames_out", &self.frames_out)
             .finish_non_exhaustive()
     }
 }
@@ -74,6 +81,9 @@ impl ResampleStage {
             staged: 0,
             output,
             startup_left,
+            rates: (src_rate, dst_rate),
+            frames_in: 0,
+            frames_out: 0,
         })
     }
 
@@ -115,16 +125,49 @@ impl ResampleStage {
                 }
             }
             self.staged += taken;
+            self.frames_in += taken as u64;
             rest = rest.get(taken * src_channels..).unwrap_or_default();
             if self.staged == need {
                 self.staged = 0;
-                self.process_block(need, sink)?;
+                self.process_block(need, usize::MAX, sink)?;
             }
         }
         Ok(())
     }
 
-    fn process_block(&mut self, frames: usize, sink: &mut dyn FnMut(&[f32])) -> Result<()> {
+    /// The input has ended: hand on every output frame still held (staged input and the
+    /// filter's delay line, fed with silence), so that `n` input frames give exactly
+    /// `ceil(n * dst_rate / src_rate)` output frames in all: every output instant that lies
+    /// within the input. Then start afresh, as [`ResampleStage::reset`]. Allocates nothing.
+    pub(crate) fn flush(&mut self, sink: &mut dyn FnMut(&[f32])) -> Result<()> {
+        let (src, dst) = (u128::from(self.rates.0), u128::from(self.rates.1));
+        let total = (u128::from(self.frames_in) * dst).div_ceil(src);
+        let total = u64::try_from(total).unwrap_or(u64::MAX);
+        // Each block of silence moves the output on by about a block; the delay line and the
+        // staged input need a few. The bound only stops a resampler that makes no progress.
+        let mut blocks_left = 8 + self.delay_frames() / self.block_frames().max(1);
+        while self.frames_out < total && blocks_left > 0 {
+            let need = self.block_frames();
+            let staged = self.staged * self.channels;
+            if let Some(rest) = self.input.get_mut(staged..need * self.channels) {
+                rest.fill(0.0);
+            }
+            self.staged = 0;
+            let wanted = usize::try_from(total - self.frames_out).unwrap_or(usize::MAX);
+            self.process_block(need, wanted, sink)?;
+            blocks_left -= 1;
+        }
+        self.reset();
+        Ok(())
+    }
+
+    /// Resample one staged block of `frames` input frames, handing on at most `limit` frames.
+    fn process_block(
+        &mut self,
+        frames: usize,
+        limit: usize,
+        sink: &mut dyn FnMut(&[f32]),
+    ) -> Result<()> {
         let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("resampler: {e}"));
         let out_room = self.output.len() / self.channels;
         let input = InterleavedSlice::new(&self.input[..], self.channels, frames)
@@ -137,11 +180,13 @@ impl ResampleStage {
             .map_err(|e| internal(&e))?;
         let dropped = self.startup_left.min(written);
         self.startup_left -= dropped;
+        let end = written.min(dropped.saturating_add(limit));
         if let Some(fresh) = self
             .output
-            .get(dropped * self.channels..written * self.channels)
+            .get(dropped * self.channels..end * self.channels)
         {
             if !fresh.is_empty() {
+                self.frames_out += (end - dropped) as u64;
                 sink(fresh);
             }
         }
@@ -153,6 +198,8 @@ impl ResampleStage {
         self.resampler.reset();
         self.staged = 0;
         self.startup_left = self.resampler.output_delay();
+        self.frames_in = 0;
+        self.frames_out = 0;
     }
 }
 

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::audio::Tone;
 use crate::backend::capture_thread::{CaptureThread, StopFlag};
 use crate::backend::pacing::{drop_for_want_of_buffer, wait_turn};
+use crate::backend::usage::DeviceUsage;
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::clock::monotonic_us;
 use crate::config::{FakeConfig, Pacing};
@@ -38,20 +39,6 @@ pub const ACTIONS: [&str; 7] = [
     "busy",
     "free",
 ];
-
-/// How often a fake device was opened and closed (a driver made and released).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DeviceUsage {
-    pub opens: u64,
-    pub closes: u64,
-}
-
-impl DeviceUsage {
-    /// Whether some driver holds the device now.
-    pub fn is_open(&self) -> bool {
-        self.opens > self.closes
-    }
-}
 
 struct FakeDevice {
     entry: DeviceEntry,

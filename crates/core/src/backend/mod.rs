@@ -9,15 +9,18 @@ pub mod file;
 #[cfg(all(feature = "nokhwa", target_os = "linux"))]
 pub mod nokhwa;
 pub mod pacing;
+mod source_sink;
 pub mod usage;
 
 use std::sync::Arc;
 
+pub use crate::config::is_compiled;
 use crate::config::Config;
 use crate::device::DeviceEntry;
 use crate::error::{Error, Result};
 use crate::settings::NativeMode;
-pub use crate::source::SourceSink;
+pub use source_sink::SourceSink;
+pub(crate) use source_sink::SourceTarget;
 
 /// Called by a backend when its list of devices may have changed.
 pub type ChangeNotifier = Arc<dyn Fn() + Send + Sync>;
@@ -45,7 +48,7 @@ pub trait Backend: Send + Sync {
     }
 
     /// How often a device was opened and closed, where the backend counts it.
-    fn usage(&self, device_id: &str) -> Option<crate::backend::fake::DeviceUsage> {
+    fn usage(&self, device_id: &str) -> Option<usage::DeviceUsage> {
         let _ = device_id;
         None
     }
@@ -61,13 +64,6 @@ pub trait Driver: Send {
     /// Stop capturing and release the device. Safe to call from the driver's own
     /// capture thread (it then exits after the current frame), and more than once.
     fn close(&mut self);
-}
-
-/// The backends this build has compiled in, by name.
-pub fn is_compiled(name: &str) -> bool {
-    matches!(name, "fake" | "file")
-        || (cfg!(feature = "cpal") && name == "cpal")
-        || (cfg!(all(feature = "nokhwa", target_os = "linux")) && name == "nokhwa")
 }
 
 /// Make the backends a configuration names, in its order.

@@ -5,7 +5,19 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
-use crate::backend::fake::DeviceUsage;
+/// How often a device was opened and closed (a driver made and released).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeviceUsage {
+    pub opens: u64,
+    pub closes: u64,
+}
+
+impl DeviceUsage {
+    /// Whether some driver holds the device now.
+    pub fn is_open(&self) -> bool {
+        self.opens > self.closes
+    }
+}
 
 /// Open/close counts by device id; meant for a `static`.
 pub struct UsageTable {

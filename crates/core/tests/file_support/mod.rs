@@ -144,3 +144,25 @@ pub fn luma_of(rgb: [u8; 3]) -> f64 {
 pub fn wave(i: usize) -> f64 {
     ((i * 7919) % 2001) as f64 / 1000.0 - 1.0
 }
+
+/// Write `samples` (fractions of full scale) as a WAV of `spec`, as the file stores them.
+pub fn write_wav(path: &std::path::Path, spec: hound::WavSpec, samples: &[f64]) -> Vec<f32> {
+    let mut w = hound::WavWriter::create(path, spec).expect("wav");
+    let mut expected = Vec::new();
+    for &x in samples {
+        match (spec.sample_format, spec.bits_per_sample) {
+            (hound::SampleFormat::Float, _) => {
+                w.write_sample(x as f32).unwrap();
+                expected.push(x as f32);
+            }
+            (_, bits) => {
+                let full = f64::from((1u32 << (bits - 1)) - 1);
+                let v = (x * full).round() as i32;
+                w.write_sample(v).unwrap();
+                expected.push((f64::from(v) / full) as f32);
+            }
+        }
+    }
+    w.finalize().expect("finalize");
+    expected
+}

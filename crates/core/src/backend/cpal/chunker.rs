@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::stream::Health;
+use super::health::Health;
 use super::Shape;
 use crate::backend::SourceSink;
 use crate::clock::monotonic_us;

@@ -16,6 +16,7 @@
 //! it never blocks and allocates nothing in steady state.
 
 mod chunker;
+mod health;
 #[cfg(target_os = "linux")]
 mod quiet_alsa;
 mod stream;
@@ -25,8 +26,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use cpal::traits::{DeviceTrait, HostTrait};
 
-use crate::backend::fake::DeviceUsage;
-use crate::backend::usage::UsageTable;
+use crate::backend::usage::{DeviceUsage, UsageTable};
 use crate::backend::{Backend, Driver, SourceSink};
 use crate::device::{AudioMode, Capabilities, DeviceEntry, DeviceInfo, Range};
 use crate::error::{Error, Result};

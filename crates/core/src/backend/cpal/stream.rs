@@ -1,18 +1,17 @@
 //! The stream of one opened cpal device: a thread of its own builds, plays
 //! and finally drops it (cpal's `Stream` is `!Send` on some platforms).
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, OnceLock};
-use std::thread::{JoinHandle, ThreadId};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, StreamTrait};
 
 use super::chunker::Chunker;
+use super::health::Health;
 use super::{count, cpal_format, label_of, Shape};
 use crate::backend::{Driver, SourceSink};
-use crate::clock::monotonic_us;
 use crate::error::{Error, Result};
 
 /// A device that delivers nothing for this long (or four chunks, if longer)
@@ -25,46 +24,6 @@ const WATCH_EVERY: Duration = Duration::from_millis(100);
 /// hangs in the driver is abandoned to its thread rather than hanging the
 /// caller's `stop()` (and is not counted as closed).
 const CLOSE_LIMIT: Duration = Duration::from_secs(3);
-
-/// What the callbacks and the owner thread share about a running stream.
-pub(super) struct Health {
-    /// `monotonic_us` of the last data callback (of the start, before the first).
-    last_data_us: AtomicI64,
-    /// The tracks were ended by a stream error or a stall (once only).
-    failed: AtomicBool,
-    /// The thread cpal calls the data callback on, once known.
-    callback_thread: OnceLock<ThreadId>,
-}
-
-impl Health {
-    fn new() -> Health {
-        Health {
-            last_data_us: AtomicI64::new(monotonic_us()),
-            failed: AtomicBool::new(false),
-            callback_thread: OnceLock::new(),
-        }
-    }
-
-    /// Called by the data callback: cheap, no allocation.
-    pub(super) fn data_arrived(&self) {
-        if self.callback_thread.get().is_none() {
-            let _ = self.callback_thread.set(std::thread::current().id());
-        }
-        self.last_data_us.store(monotonic_us(), Ordering::Relaxed);
-    }
-
-    /// End the tracks, once, saying why.
-    fn fail(&self, sink: &SourceSink, why: &str) {
-        if !self.failed.swap(true, Ordering::AcqRel) {
-            sink.end(why);
-        }
-    }
-
-    fn silent_for(&self) -> Duration {
-        let quiet_us = monotonic_us() - self.last_data_us.load(Ordering::Relaxed);
-        Duration::from_micros(quiet_us.max(0) as u64)
-    }
-}
 
 /// The thread that owns a cpal stream: it builds and plays it, watches it
 /// for stalls, and drops it when told to.
@@ -107,7 +66,7 @@ impl StreamOwner {
                     let _ = ready_tx.send(Err(format!("cannot start {id}: {e}")));
                     return;
                 }
-                health_in.data_arrived();
+                health_in.started();
                 let _ = ready_tx.send(Ok(()));
                 // Until closed (or the driver is gone), watching for a stall.
                 loop {
@@ -158,7 +117,7 @@ impl StreamOwner {
     fn stop(self) -> bool {
         let _ = self.stop.send(());
         let here = std::thread::current().id();
-        if self.health.callback_thread.get() == Some(&here) || self.thread.thread().id() == here {
+        if self.health.on_callback_thread() || self.thread.thread().id() == here {
             return true;
         }
         match self.dropped.recv_timeout(CLOSE_LIMIT) {
@@ -218,6 +177,7 @@ fn build(
                     return;
                 }
                 // cpal may call again and again until the stream is dropped: end once.
+                error_health.error_arrived();
                 error_health.fail(&error_sink, &format!("cpal stream error: {e}"));
             },
             None,

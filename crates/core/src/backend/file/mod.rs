@@ -18,8 +18,11 @@
 //! JPEGs are zero-copy views into the map. Files loop by default with
 //! sequence numbers that go on across the loop; a file that does not loop
 //! (`%noloop`, `"loop": false`) ends its tracks with `ended` after its last
-//! frame. Capabilities are the file's own size and rate (and crop-and-scale
-//! and decimation below them, as for every camera).
+//! frame, having lost nothing: every frame and sample reaches every track once,
+//! in order (or is counted as dropped by its queue); the last audio chunk
+//! holds just the frames that were left. Capabilities are the file's own
+//! size and rate (and crop-and-scale and decimation below them, as for every
+//! camera).
 //!
 //! The parsers ([`y4m`], [`mjpeg`], [`wav`]) work on byte slices, so tests and
 //! fuzz targets call them directly.

@@ -17,7 +17,7 @@ use crate::clock::monotonic_us;
 use crate::config::Pacing;
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameData, PixelFormat, SharedBytes, VideoBuffer};
-use crate::pool::FramePool;
+use crate::pool::{FramePool, HELD_FRAMES};
 
 /// How often an unpaced file source waits 1 ms for a free buffer before it
 /// counts the frame as lost.
@@ -256,6 +256,7 @@ impl VideoPlayback {
             // `None`: every buffer is held by consumers, or a JPEG did not decode.
             // Unpaced, wait for a buffer (a bounded number of times: a broken JPEG
             // never decodes); otherwise the frame is lost and the sequence shows the gap.
+            pool.allow(sink.largest_queue() + HELD_FRAMES);
             let mut picture = self.picture(&mut pool, span);
             for _ in 0..MAX_BUFFER_WAITS {
                 if picture.is_some()
@@ -270,6 +271,8 @@ impl VideoPlayback {
                 if !sink.deliver(Frame::new(data, sequence, monotonic_us())) {
                     return;
                 }
+            } else {
+                sink.count_drop();
             }
             sequence += 1;
         }

@@ -32,8 +32,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::backend::capture_thread::CaptureThread;
-use crate::backend::fake::DeviceUsage;
-use crate::backend::usage::UsageTable;
+use crate::backend::usage::{DeviceUsage, UsageTable};
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::device::{Capabilities, DeviceEntry};
 use crate::error::{Error, Result};

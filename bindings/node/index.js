@@ -8,7 +8,7 @@
 //
 // See index.d.ts for the whole surface and README.md for the configuration.
 
-const native = require('./native.js');
+const native = require('./lib/binding.js');
 const { OverconstrainedError, call } = require('./lib/errors.js');
 const { MediaStreamTrack } = require('./lib/track.js');
 const { MediaStream } = require('./lib/stream.js');

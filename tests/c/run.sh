@@ -99,7 +99,7 @@ done
 echo "== C: examples/c/capture.c built with pkg-config"
 mkdir -p "$build/pkgconfig"
 sed -e "s|@prefix@|$root|" -e "s|@libdir@|$libdir|" -e "s|@includedir@|$incdir|" -e "s|@version@|$version|" \
-    "$root/localmediastream.pc.in" >"$build/pkgconfig/localmediastream.pc"
+    -e "s|@libs_private@||" "$root/localmediastream.pc.in" >"$build/pkgconfig/localmediastream.pc"
 export PKG_CONFIG_PATH="$build/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 pc_version=$(pkg-config --modversion localmediastream)
 [[ $pc_version == "$version" ]] || { echo "pkg-config version '$pc_version' != '$version'" >&2; failed=1; }

@@ -59,6 +59,27 @@ def test_a_resampled_track_gets_the_whole_file_at_its_rate(tmp_path: pathlib.Pat
     write_wav(path, 48_000, 1, 48_000)  # one second
     lms.configure(file={"audio": f"{path}%noloop", "pacing": "none"}, queue_size=4)
     with lms.open(audio={"sampleRate": rate}) as s:
-        chunks = read_all(s.get_audio_tracks()[0])
-    assert sum(c.sample_count for c in chunks) == rate, "one second of audio at the track's rate"
-    assert all(c.sample_count == rate // 100 for c in chunks[:-1])
+        track = s.get_audio_tracks()[0]
+        counts = []
+        while True:
+            try:
+                counts.append(track.read(timeout=5).sample_count)  # the frame is let go at once
+            except lms.EndedError:
+                break
+    assert sum(counts) == rate, "one second of audio at the track's rate, the resampler's tail included"
+    assert all(n == rate // 100 for n in counts[:-1])
+    assert track.stats.frames_dropped == 0
+
+
+def test_a_reader_that_keeps_every_frame_gets_the_drops_counted(tmp_path: pathlib.Path) -> None:
+    """Frames are buffers of a bounded pool (the largest queue + 16): a reader that
+    keeps more alive makes the source drop chunks - counted, never silent."""
+    path = tmp_path / "48k.wav"
+    write_wav(path, 48_000, 1, 48_000)
+    lms.configure(file={"audio": f"{path}%noloop", "pacing": "none"}, queue_size=4)
+    with lms.open(audio={"sampleRate": 16_000}) as s:
+        track = s.get_audio_tracks()[0]
+        kept = read_all(track)
+    sequences = [c.sequence for c in kept]
+    assert sequences == sorted(set(sequences)), "in order, once"
+    assert len(kept) + track.stats.frames_dropped == 100, "delivered + dropped is the whole file"

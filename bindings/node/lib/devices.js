@@ -3,7 +3,7 @@
 // getSupportedConstraints() and `devicechange`, on the process-wide device
 // list (configured by LMS_BACKENDS / LMS_FAKE_DEVICES or configure()).
 
-const native = require('../native.js');
+const native = require('./binding.js');
 const { call, fromNative } = require('./errors.js');
 const { defineEventHandlers, listenerCount } = require('./events.js');
 const { MediaStream } = require('./stream.js');

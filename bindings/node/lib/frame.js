@@ -2,7 +2,7 @@
 // Frames: the native module hands over one ArrayBuffer over the frame's
 // memory (no copy) and its layout; each plane becomes a Buffer view of it.
 
-const native = require('../native.js');
+const native = require('./binding.js');
 
 class Frame {
   #data;

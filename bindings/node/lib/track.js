@@ -3,7 +3,7 @@
 // only long-lived handle to the core's track. When this object is collected
 // the handle drops and the device is released if no other track uses it.
 
-const native = require('../native.js');
+const native = require('./binding.js');
 const { call, fromNative } = require('./errors.js');
 const { defineEventHandlers, listenerCount } = require('./events.js');
 const { makeFrame } = require('./frame.js');

@@ -14,6 +14,11 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
         entry["capabilities"] = capabilities;
         list.push(entry);
     }
+    // A backend that cannot work here (cpal without libasound) says why.
+    let unavailable = md.unavailable_backends()?;
+    for (name, why) in &unavailable {
+        eprintln!("lms: backend {name} is unavailable: {why}");
+    }
     if as_json {
         let text = serde_json::to_string_pretty(&Value::Array(list))
             .map_err(|e| CliError::Output(format!("JSON: {e}")))?;

@@ -165,6 +165,16 @@ impl MediaDevices {
         Ok(self.list()?.into_iter().map(|e| e.info).collect())
     }
 
+    /// The backends in use that cannot work on this machine, by name, each
+    /// with why (the `cpal` backend where the system has no libasound).
+    pub fn unavailable_backends(&self) -> Result<Vec<(String, String)>> {
+        let (backends, _) = self.backends()?;
+        Ok(backends
+            .iter()
+            .filter_map(|b| Some((b.name().to_string(), b.unavailable()?)))
+            .collect())
+    }
+
     /// A device's capabilities (as `getCapabilities()` of a track on it would give).
     pub fn device_capabilities(&self, device_id: &str) -> Result<Value> {
         let entry = self
@@ -233,8 +243,13 @@ impl MediaDevices {
             .filter(|(_, e)| e.info.kind == kind)
             .collect();
         if entries.is_empty() {
+            let unavailable: String = self
+                .unavailable_backends()?
+                .iter()
+                .map(|(name, why)| format!("; backend {name} is unavailable: {why}"))
+                .collect();
             return Err(Error::NotFound(format!(
-                "no {} device (backends in use: {})",
+                "no {} device (backends in use: {}){unavailable}",
                 kind.device_kind(),
                 if config.backends.is_empty() {
                     "none".to_string()

@@ -10,7 +10,7 @@ const BLOCK: u64 = 32;
 
 /// A phase-continuous sine generator.
 ///
-/// The value of frame `n` depends only on `n`: every [`BLOCK`] frames the
+/// The value of frame `n` depends only on `n`: every `BLOCK` frames the
 /// phase is computed exactly (`n * step` in cycles, wrapped), and the frames in
 /// between are reached by rotating that block's (sin, cos) by the per-frame
 /// angle: two multiply-adds per frame instead of a `sin()`, so chunks of any

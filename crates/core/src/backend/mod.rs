@@ -53,6 +53,12 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// Why this backend cannot work on this machine (a system library is
+    /// missing, say), or `None`. An unavailable backend lists no devices.
+    fn unavailable(&self) -> Option<String> {
+        None
+    }
+
     /// Register the function to call when the device list may have changed.
     fn set_change_notifier(&self, notifier: ChangeNotifier) {
         let _ = notifier;

@@ -14,9 +14,14 @@
 //! re-chunks into a staging buffer allocated at open, copies full chunks into
 //! buffers of a [`crate::pool::FramePool`] filled at open, and calls [`SourceSink::deliver`]:
 //! it never blocks and allocates nothing in steady state.
+//!
+//! On Linux the backend first loads the system's libasound (libasound.rs);
+//! without it the backend is unavailable and says why, and no ALSA function
+//! is called.
 
 mod chunker;
 mod health;
+mod libasound;
 #[cfg(target_os = "linux")]
 mod quiet_alsa;
 mod stream;
@@ -90,12 +95,26 @@ fn is_not_a_microphone(id: &str) -> bool {
 }
 
 /// The cpal backend.
-#[derive(Default)]
-pub struct CpalBackend {}
+pub struct CpalBackend {
+    /// Why it cannot be used on this machine (no libasound): it then calls
+    /// no ALSA function, lists no device and refuses to open any.
+    unavailable: Option<String>,
+}
+
+impl Default for CpalBackend {
+    fn default() -> Self {
+        CpalBackend::new()
+    }
+}
 
 impl CpalBackend {
+    /// Loads the system's audio library first (`libasound.so.2` on Linux, see
+    /// backend/cpal/libasound.rs); the backend is unavailable, saying why,
+    /// when that fails.
     pub fn new() -> CpalBackend {
-        CpalBackend {}
+        CpalBackend {
+            unavailable: libasound::load().err(),
+        }
     }
 }
 
@@ -256,6 +275,9 @@ impl Backend for CpalBackend {
     }
 
     fn devices(&self) -> Vec<DeviceEntry> {
+        if self.unavailable.is_some() {
+            return Vec::new();
+        }
         let _quiet = quiet();
         input_devices()
             .into_iter()
@@ -292,6 +314,11 @@ impl Backend for CpalBackend {
                 "cpal device {device_id} cannot run as {mode:?}"
             )));
         };
+        if let Some(why) = &self.unavailable {
+            return Err(Error::NotFound(format!(
+                "no cpal input device {device_id}: the cpal backend is unavailable: {why}"
+            )));
+        }
         let _quiet = quiet();
         let device = input_devices()
             .into_iter()
@@ -314,6 +341,10 @@ impl Backend for CpalBackend {
 
     fn usage(&self, device_id: &str) -> Option<DeviceUsage> {
         usage_of(device_id)
+    }
+
+    fn unavailable(&self) -> Option<String> {
+        self.unavailable.clone()
     }
 }
 

@@ -71,6 +71,7 @@ mod tests {
 
     #[test]
     fn messages_of_a_missing_pcm_are_swallowed_and_the_handler_restored() {
+        super::super::libasound::load().expect("libasound loads on the test machine");
         let before = QuietAlsa::swallowed();
         {
             let _quiet = QuietAlsa::new();

@@ -72,9 +72,11 @@ static void rule_15_stop_ends_at_once_fires_no_ended_and_is_idempotent(void) {
     CHECK(ready_state(t) == LMS_READY_STATE_ENDED);
     CHECK_OK(lms_track_stop(t));
     CHECK(ready_state(t) == LMS_READY_STATE_ENDED);
+    /* At once, not after waiting out the timeout (a long one, so that how busy
+     * the machine is cannot matter). */
     started = now_ms();
-    CHECK_STATUS(lms_track_read_frame(t, 5000, &f), LMS_ERR_ENDED);
-    CHECK(now_ms() - started < 1000);
+    CHECK_STATUS(lms_track_read_frame(t, 60000, &f), LMS_ERR_ENDED);
+    CHECK_MSG(now_ms() - started < 30000, "ENDED after %lld ms", now_ms() - started);
     CHECK(!device_is_open("fake:video:0"));
     sleep_ms(100); /* give a wrong ended event time to arrive */
     CHECK_INT_EQ(event_count(&log, LMS_EVENT_ENDED), 0);

@@ -54,7 +54,7 @@ test('rule 5: width {ideal: 320, min: 160} gives 320, in the settings and the fr
   const s = await open({ video: { width: { ideal: 320, min: 160 } } });
   const t = s.getVideoTracks()[0];
   assert.equal(t.getSettings().width, 320);
-  const f = await t.readFrame({ timeout: 1000 });
+  const f = await t.readFrame({ timeout: 10_000 });
   assert.equal(f.width, 320);
 });
 

@@ -25,8 +25,11 @@ async function collectGarbage() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Wait until `predicate()` is true (polling), or fail after `ms`. */
-async function eventually(predicate, ms = 3000, what = 'condition') {
+/**
+ * Wait until `predicate()` is true (polling), or fail after `ms`: long, as it
+ * returns as soon as the predicate holds; only a failing test waits it out.
+ */
+async function eventually(predicate, ms = 20_000, what = 'condition') {
   const deadline = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

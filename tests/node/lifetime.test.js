@@ -28,7 +28,8 @@ function runChild(body, { onMessage } = {}) {
   child.stdout.on('data', (d) => (output += d));
   if (onMessage) child.on('message', (m) => onMessage(m, child));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve({ code, output, ms: Date.now() - started })));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  // A child that does not exit by itself is killed (and its exit code is null).
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   return { child, exited: exited.finally(() => clearTimeout(timer)) };
 }
 
@@ -45,10 +46,9 @@ test('the process exits by itself once its tracks are stopped, even with listene
     s.stop();
     console.log('stopped');
   `);
-  const { code, output, ms } = await exited;
-  assert.equal(code, 0, output);
+  const { code, output } = await exited;
+  assert.equal(code, 0, output); // by itself: not killed
   assert.equal(output.trim(), 'stopped');
-  assert.ok(ms < 5000, `exited after ${ms} ms`);
 });
 
 test('a live track with an ended listener keeps the process alive until the device goes away', async () => {
@@ -62,7 +62,7 @@ test('a live track with an ended listener keeps the process alive until the devi
   `,
     { onMessage: () => (readyAt = Date.now()) },
   );
-  await eventually(() => readyAt > 0, 5000, 'the child to open its track');
+  await eventually(() => readyAt > 0, 30_000, 'the child to open its track');
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(child.exitCode, null, 'still running: the track is live and listened to');
   child.send('disconnect');
@@ -76,10 +76,9 @@ test('an open track nobody listens to does not keep the process alive', async ()
     const s = await lms.mediaDevices.getUserMedia({ video: true, audio: true });
     console.log(s.getTracks().map((t) => t.readyState).join(','));
   `);
-  const { code, output, ms } = await exited;
-  assert.equal(code, 0);
+  const { code, output } = await exited;
+  assert.equal(code, 0); // by itself: not killed
   assert.equal(output.trim(), 'live,live');
-  assert.ok(ms < 5000, `exited after ${ms} ms`);
 });
 
 test('a track collected without stop() releases its device', async () => {
@@ -90,7 +89,7 @@ test('a track collected without stop() releases its device', async () => {
     const s = await lms.mediaDevices.getUserMedia({ audio: true });
     const [t] = s.getTracks();
     t.onmute = () => {}; // listeners must not keep it from being collected
-    await t.readFrame({ timeout: 1000 });
+    await t.readFrame({ timeout: 10_000 });
   })();
   const usage = () => lms.fakeDeviceUsage(id);
   assert.equal(usage().opens, before.opens + 1);

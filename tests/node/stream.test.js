@@ -87,7 +87,7 @@ test('rule 12: clone() has new ids and its tracks outlive the original', async (
   assert.equal(c.active, true);
   for (const t of c.getTracks()) {
     assert.equal(t.readyState, 'live');
-    await t.readFrame({ timeout: 1000 });
+    await t.readFrame({ timeout: 10_000 });
   }
   c.stop();
 });

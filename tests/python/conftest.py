@@ -27,8 +27,8 @@ def fake_devices() -> Iterator[None]:
     gc.collect()
 
 
-def eventually(cond: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """Wait up to `seconds` for `cond()` to hold."""
+def eventually(cond: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """Wait up to `seconds` for `cond()` to hold (long: it returns as soon as it does)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if cond():

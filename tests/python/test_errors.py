@@ -138,6 +138,8 @@ def test_timeouts_and_ended_tracks_raise_their_classes() -> None:
     with lms.open(video={"frameRate": 1}) as s:
         t = s.get_tracks()[0]
         t.read(timeout=5)
+        # The next frame would be a second away; muted, none comes however slowly this runs.
+        lms.fake_device_control("fake:video:0", "mute")
         with pytest.raises(lms.TimeoutError) as info:
             t.read(timeout=0)
         assert isinstance(info.value, TimeoutError)

@@ -153,6 +153,8 @@ fn a_zero_timeout_read_is_a_timeout_not_a_hang() {
         .get_tracks()[0]
         .clone();
     t.read(SECOND).unwrap();
+    // The next frame would be a second away; muted, none comes however slowly this runs.
+    md.fake_device_control("fake:video:0", "mute").unwrap();
     let e = t.read(Some(std::time::Duration::ZERO)).unwrap_err();
     assert_eq!(e.name(), "TimeoutError");
 }

@@ -15,6 +15,7 @@ use cpal_support::pulse::{PulseServer, SINE_HZ};
 use cpal_support::*;
 use lms_core::audio::testing::{channel, estimate_frequency, max_step};
 use lms_core::backend::cpal::usage_of;
+use lms_core::clock::monotonic_us;
 use lms_core::events::TrackEvent;
 use lms_core::track::ReadyState;
 
@@ -63,6 +64,18 @@ impl Run {
     fn captured_span(&self) -> f64 {
         (self.timestamps_us[self.timestamps_us.len() - 1] - self.timestamps_us[0]) as f64 / 1e6
     }
+    /// The first chunk (by its timestamp) that came before its audio could
+    /// exist: chunk `s` of a device opened at `opened_us` holds audio captured
+    /// `s` chunks of `chunk_s` seconds later at the earliest. Real-time capture
+    /// has none, however busy the machine (which only makes chunks late, or
+    /// come in a burst after a stall); an unpaced or made-up source has them.
+    fn ahead_of_real_time(&self, opened_us: i64, chunk_s: f64) -> Option<(u64, i64)> {
+        self.sequences
+            .iter()
+            .zip(&self.timestamps_us)
+            .map(|(&s, &t)| (s, t - opened_us))
+            .find(|&(s, after_us)| (after_us as f64) < s as f64 * chunk_s * 1e6)
+    }
 }
 
 #[test]
@@ -77,6 +90,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     );
 
     // 48 kHz stereo in the default 10 ms chunks, paced by the wall clock.
+    let opened_us = monotonic_us();
     let stream = md
         .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 2}}"#)
         .expect("capture through PulseAudio");
@@ -90,15 +104,19 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
         "10 ms chunks: {:?}",
         run.frames
     );
+    // Real time: no chunk before its audio could exist. How close to its
+    // audio each comes (1.5 s of audio over ~1.5 s on a quiet machine) is a
+    // figure, not a pass/fail: a busy machine delivers late, or in a burst
+    // after a stall (benches/cpal_latency.rs measures the latency).
     let span = run.captured_span();
-    assert!(
-        (1.3..=1.7).contains(&span),
-        "149 chunks of 10 ms captured over {span:.3} s of timestamps: not real time"
-    );
-    assert!(
-        run.wall >= Duration::from_millis(1300),
-        "1.5 s of audio arrived in {:?}: not paced",
+    println!(
+        "10 ms chunks: 149 captured over {span:.3} s of timestamps, 150 read in {:?}",
         run.wall
+    );
+    assert_eq!(
+        run.ahead_of_real_time(opened_us, 0.01),
+        None,
+        "(chunk, microseconds after opening) of 10 ms chunks: not real time"
     );
     let hz = estimate_frequency(&channel(&run.samples, 2, 0), 48_000);
     assert!((hz - SINE_HZ).abs() < 1.0, "the sine arrives as {hz} Hz");
@@ -111,6 +129,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     );
 
     // latency 50 ms: 2,400-frame chunks, one every 50 ms.
+    let opened_us = monotonic_us();
     let stream = md
         .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "latency": 0.05}}"#)
         .expect("capture at 50 ms latency");
@@ -125,9 +144,11 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
         run.frames
     );
     let mean_gap = run.captured_span() / 20.0;
-    assert!(
-        (0.040..=0.060).contains(&mean_gap),
-        "chunks {mean_gap:.4} s apart, asked 0.05 s"
+    println!("50 ms chunks: {mean_gap:.4} s apart on average");
+    assert_eq!(
+        run.ahead_of_real_time(opened_us, 0.05),
+        None,
+        "(chunk, microseconds after opening) of 50 ms chunks: not real time"
     );
     stream.stop();
 
@@ -182,6 +203,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     );
 
     // 16 kHz mono, 20 ms: resampled by the core, still real time, no clicks.
+    let opened_us = monotonic_us();
     let stream = md
         .get_user_media_json(
             r#"{"audio": {"sampleRate": 16000, "channelCount": 1, "latency": 0.02}}"#,
@@ -198,9 +220,11 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
         run.frames
     );
     let span = run.captured_span();
-    assert!(
-        (0.85..=1.15).contains(&span),
-        "49 chunks of 20 ms over {span:.3} s"
+    println!("20 ms chunks at 16 kHz: 49 captured over {span:.3} s of timestamps");
+    assert_eq!(
+        run.ahead_of_real_time(opened_us, 0.02),
+        None,
+        "(chunk, microseconds after opening) of 20 ms chunks at 16 kHz: not real time"
     );
     let hz = estimate_frequency(&run.samples, 16_000);
     assert!(
@@ -220,11 +244,23 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
         seen.lock().unwrap().push(e.detail.clone())
     });
     pulse.kill();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let released = || usage_of("cpal:default").is_some_and(|u| u.opens == u.closes);
     while track.ready_state() != ReadyState::Ended {
         assert!(
             Instant::now() < deadline,
             "the track did not end after the server died"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The track ends just before `ended` is queued and the device is closed
+    // just after: wait for both (generously; they come at once).
+    while ended.lock().unwrap().is_empty() || !released() {
+        assert!(
+            Instant::now() < deadline,
+            "no ended event or the device still open: {:?}, {:?}",
+            usage_of("cpal:default"),
+            ended.lock().unwrap()
         );
         std::thread::sleep(Duration::from_millis(10));
     }

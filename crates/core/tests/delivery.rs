@@ -4,9 +4,9 @@ mod common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{eventually, realtime, unpaced, Counter, SECOND};
+use common::{eventually, realtime, unpaced, with, Counter, SECOND};
 use lms_core::video::decode_sequence;
 use lms_core::{PixelFormat, ReadyState, TrackEvent};
 use serde_json::json;
@@ -110,7 +110,10 @@ fn frames_of_one_picture_share_one_buffer_across_tracks() {
 
 #[test]
 fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
-    let md = realtime();
+    // A queue deep enough that no reader falls behind far enough to lose a frame.
+    let md = with(
+        r#"{"backends": ["fake"], "fake": {"pacing": "realtime", "video": 1, "audio": 1}, "queueSize": 64}"#,
+    );
     let full = md
         .get_user_media_json(r#"{"video": {"width": 640, "height": 480, "frameRate": 30}}"#)
         .unwrap()
@@ -121,27 +124,47 @@ fn each_track_gets_its_own_format_size_and_rate_from_one_device() {
     };
     let small = md.get_user_media_json(&cfg("NV12")).unwrap().get_tracks()[0].clone();
     let rgba = md.get_user_media_json(&cfg("BGRA")).unwrap().get_tracks()[0].clone();
-    let start = Instant::now();
-    let mut counts = [0u32; 3];
-    while start.elapsed() < Duration::from_millis(1000) {
-        for (i, t) in [&full, &small, &rgba].iter().enumerate() {
-            while let Some(f) = t.try_read() {
-                let v = f.video().unwrap();
-                let want = if i == 0 { (640, 480) } else { (320, 240) };
-                assert_eq!((v.width(), v.height()), want);
-                assert_eq!(
-                    decode_sequence(v),
-                    Some(f.sequence() & 0xFFFF_FFFF),
-                    "track {i}"
-                );
-                counts[i] += 1;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    // About a second of each track, each read by its own thread: which frames
+    // each track gets, not how many arrive in a stretch of wall-clock time.
+    let cases = [
+        (&full, 30, PixelFormat::I420, (640, 480)),
+        (&small, 10, PixelFormat::Nv12, (320, 240)),
+        (&rgba, 10, PixelFormat::Bgra, (320, 240)),
+    ];
+    let sequences: Vec<Vec<u64>> = std::thread::scope(|scope| {
+        let readers: Vec<_> = cases
+            .iter()
+            .map(|&(t, count, format, size)| {
+                scope.spawn(move || {
+                    (0..count)
+                        .map(|_| {
+                            let f = t.read(SECOND).expect("a frame");
+                            let v = f.video().unwrap();
+                            assert_eq!((v.format(), (v.width(), v.height())), (format, size));
+                            assert_eq!(
+                                decode_sequence(v),
+                                Some(f.sequence() & 0xFFFF_FFFF),
+                                "the {format:?} picture is the frame it claims to be"
+                            );
+                            f.sequence()
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert!(
+        sequences[0].windows(2).all(|w| w[1] == w[0] + 1),
+        "the 30 fps track gets every frame of the 30 fps camera: {:?}",
+        sequences[0]
+    );
+    for (i, s) in sequences.iter().enumerate().skip(1) {
+        assert!(
+            s.windows(2).all(|w| w[1] == w[0] + 3) && s.iter().all(|q| q % 3 == 0),
+            "10 fps track {i} gets every third frame of the 30 fps camera: {s:?}"
+        );
     }
-    assert!((25..=35).contains(&counts[0]), "30 fps track: {counts:?}");
-    assert!((8..=12).contains(&counts[1]), "10 fps track: {counts:?}");
-    assert!((8..=12).contains(&counts[2]), "10 fps track: {counts:?}");
 }
 
 #[test]
@@ -154,15 +177,24 @@ fn real_time_pacing_delivers_the_frame_rate_asked_for() {
         .clone();
     let first = t.read(SECOND).unwrap();
     let mut last = first.clone();
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_millis(1000) {
-        last = t.read(SECOND).unwrap();
+    for _ in 0..20 {
+        let f = t.read(SECOND).unwrap();
+        assert_eq!(f.sequence(), last.sequence() + 1, "one frame after another");
+        last = f;
     }
-    let frames = last.sequence() - first.sequence();
-    let span_ms = (last.timestamp_us() - first.timestamp_us()) / 1000;
-    assert!((17..=23).contains(&frames), "{frames} frames in ~1 s");
-    let fps = frames as f64 * 1000.0 / span_ms as f64;
-    assert!((18.0..=22.0).contains(&fps), "timestamps say {fps} fps");
+    // Frame k is due k periods after the first. A frame late by up to 3 periods
+    // is followed at once by those already due (catching up); one later than
+    // that restarts the clock (a stall). So however busy the machine is, 20
+    // frames span at least 17 periods of 50 ms: the source is never faster than
+    // asked. How close to 20 fps it keeps is a figure, printed here, not a
+    // pass/fail: a busy machine makes it slower.
+    let span_us = last.timestamp_us() - first.timestamp_us();
+    let fps = 20.0 * 1e6 / span_us as f64;
+    println!("20 fps asked: 20 frames over {span_us} us of timestamps, {fps:.2} fps");
+    assert!(
+        span_us >= 17 * 50_000 - 5_000,
+        "20 frames in {span_us} us of timestamps ({fps:.2} fps): faster than 20 fps"
+    );
 }
 
 #[test]
@@ -301,7 +333,7 @@ fn many_threads_reading_cloning_and_stopping_at_once_leave_nothing_open() {
                 for round in 0..20 {
                     let t = tracks[(i + round) % tracks.len()].clone_track();
                     for _ in 0..5 {
-                        if t.read(Some(Duration::from_millis(500))).is_ok() {
+                        if t.read(SECOND).is_ok() {
                             read.fetch_add(1, Ordering::Relaxed);
                         }
                     }

@@ -138,7 +138,16 @@ fn a_broken_frame_in_the_middle_ends_the_track_when_it_plays_saying_where() {
     let frame = 6 + 16 * 8 * 3 / 2;
     bytes[header_len + frame] = b'X';
     let path = dir.file("middle.y4m", &bytes);
-    let md = playing(json!({"video": format!("{}%noloop", path_str(&path)), "pacing": "none"}));
+    // A queue of one frame: the unpaced source plays frame 1 (and ends) only
+    // once frame 0 was read, so the listener below is there before it can.
+    let md = lms_core::MediaDevices::from_json(
+        &json!({"backends": ["file"], "queueSize": 1, "file": {
+            "video": format!("{}%noloop", path_str(&path)),
+            "pacing": "none",
+        }})
+        .to_string(),
+    )
+    .expect("file configuration");
     let track = md
         .get_user_media_json(r#"{"video": true}"#)
         .expect("opens: the first and last frames are sound")
@@ -156,6 +165,12 @@ fn a_broken_frame_in_the_middle_ends_the_track_when_it_plays_saying_where() {
         .read(Some(std::time::Duration::from_secs(5)))
         .expect_err("frame 1 is broken");
     assert_eq!(e.name(), "EndedError", "{e}");
+    // The track's queue closes just before `ended` is queued, so a reader can
+    // learn of the end first: wait for the event (not for a set time).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ended.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     lms_core::events::flush();
     let details = ended.lock().unwrap().clone();
     assert_eq!(details.len(), 1, "ended once: {details:?}");

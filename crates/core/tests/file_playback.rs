@@ -210,14 +210,26 @@ fn a_paced_file_plays_at_its_frame_rate() {
     let first = track.read(TIMEOUT).unwrap();
     let mut last = first.clone();
     for _ in 0..10 {
-        last = track.read(TIMEOUT).unwrap();
+        let frame = track.read(TIMEOUT).unwrap();
+        assert_eq!(
+            frame.sequence(),
+            last.sequence() + 1,
+            "one frame after another"
+        );
+        last = frame;
     }
-    let frames = last.sequence() - first.sequence();
+    // Frame k is due k periods (50 ms) after the first; a late frame is
+    // followed at once by those already due (up to 3 periods' worth), a later
+    // one restarts the clock. So however busy the machine is, 10 frames span
+    // at least 7 periods: never faster than the file says. How close to 20 fps
+    // it keeps is a figure, printed here, not a pass/fail: a busy machine
+    // makes it slower.
     let seconds = (last.timestamp_us() - first.timestamp_us()) as f64 / 1e6;
-    let fps = frames as f64 / seconds;
+    let fps = 10.0 / seconds;
+    println!("a 20 fps file: 10 frames in {seconds} s of timestamps, {fps:.2} fps");
     assert!(
-        (15.0..25.0).contains(&fps),
-        "{frames} frames in {seconds} s: {fps} fps, the file says 20"
+        seconds >= 7.0 * 0.05 - 0.005,
+        "10 frames in {seconds} s: {fps} fps, faster than the file's 20"
     );
 }
 
@@ -255,16 +267,22 @@ fn a_paced_file_starts_playing_when_its_track_is_there_so_nothing_is_lost() {
     let dir = TempDir::new();
     let path = dir.file("three.y4m", &y4m(16, 8, "420", "60:1", 3));
     let wav = ramp_wav(&dir, 1_000);
-    let md = playing(json!({
-        "video": format!("{}%noloop", path_str(&path)),
-        "audio": format!("{}%noloop", path_str(&wav)),
-        "pacing": "realtime",
-    }));
+    // Queues that hold the whole files: a reader held up by a busy machine
+    // loses nothing either, so a loss can only be the source starting early.
+    let md = lms_core::MediaDevices::from_json(
+        &json!({"backends": ["file"], "queueSize": 32, "file": {
+            "video": format!("{}%noloop", path_str(&path)),
+            "audio": format!("{}%noloop", path_str(&wav)),
+            "pacing": "realtime",
+        }})
+        .to_string(),
+    )
+    .expect("file configuration");
     let stream = md
         .get_user_media_json(r#"{"video": true, "audio": {"sampleRate": 8000}}"#)
         .unwrap();
+    // Time for a source that (wrongly) started before its tracks to run ahead.
     std::thread::sleep(std::time::Duration::from_millis(30));
-    // Audio first: its 10 ms chunks would overflow a 4-chunk queue while the video is read.
     let audio = stream.get_audio_tracks().remove(0);
     let first = chunk_samples(&audio).expect("a chunk");
     assert_eq!(first[1], 10.0 / 32767.0, "the file's first samples");

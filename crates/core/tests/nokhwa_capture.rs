@@ -8,7 +8,7 @@
 mod common;
 mod v4l2_support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Counter;
 use lms_core::backend::nokhwa::usage_of;
@@ -176,17 +176,21 @@ fn mjpeg_passes_through_untouched_and_decodes_once_for_raw_tracks() {
     }
 }
 
-/// Frames per second `track` delivers over `seconds`.
-fn measured_rate(track: &lms_core::MediaStreamTrack, seconds: f64) -> f64 {
-    let first = track.read(TIMEOUT).expect("a frame").timestamp_us();
-    let start = Instant::now();
-    let (mut frames, mut last) = (0u32, first);
-    while start.elapsed() < Duration::from_secs_f64(seconds) {
-        last = track.read(TIMEOUT).expect("a frame").timestamp_us();
-        frames += 1;
-    }
-    let span = (last - first) as f64 / 1e6;
-    f64::from(frames) / span
+/// The sequence numbers and timestamps of `count` frames of `track`.
+fn read_frames(track: &lms_core::MediaStreamTrack, count: usize) -> Vec<(u64, i64)> {
+    (0..count)
+        .map(|_| {
+            let frame = track.read(TIMEOUT).expect("a frame");
+            (frame.sequence(), frame.timestamp_us())
+        })
+        .collect()
+}
+
+/// Frames per second over `frames`' timestamps: a figure to print, not to
+/// assert (a busy machine delivers fewer, as a busy camera would).
+fn timestamp_rate(frames: &[(u64, i64)]) -> f64 {
+    let span = (frames[frames.len() - 1].1 - frames[0].1) as f64 / 1e6;
+    (frames.len() - 1) as f64 / span
 }
 
 #[test]
@@ -195,28 +199,42 @@ fn the_frame_rate_asked_for_is_the_rate_delivered() {
         return;
     }
     let md = media_devices();
-    // 15 fps is a mode of the camera: it runs at 15.
+    // 15 fps is a mode of the camera: it runs at 15 and the track gets every frame.
     let stream = md
         .get_user_media_json(r#"{"video": {"frameRate": {"exact": 15}}}"#)
         .expect("the camera at 15 fps");
     let track = stream.get_video_tracks().remove(0);
     assert_eq!(track.settings_json()["frameRate"], 15.0);
-    let rate = measured_rate(&track, 2.0);
+    assert_eq!(usage().frame_rate, 15, "the camera is set to 15 fps");
+    let frames = read_frames(&track, 30);
     assert!(
-        (13.5..=16.5).contains(&rate),
-        "15 fps asked, {rate:.2} delivered"
+        frames.windows(2).all(|w| w[1].0 == w[0].0 + 1),
+        "every frame of the 15 fps camera: {frames:?}"
+    );
+    println!(
+        "15 fps asked: {:.2} fps by the timestamps",
+        timestamp_rate(&frames)
     );
     stream.stop();
-    // 10 fps is not: the camera runs faster and the track gets every third or so frame.
+    // 10 fps is not: the camera runs faster and the track keeps 10 of each
+    // second's frames (every third or so).
     let stream = md
         .get_user_media_json(r#"{"video": {"frameRate": {"exact": 10}}}"#)
         .expect("the camera at 10 fps");
     let track = stream.get_video_tracks().remove(0);
     assert_eq!(track.settings_json()["frameRate"], 10.0);
-    let rate = measured_rate(&track, 2.0);
+    let native = usage().frame_rate;
+    assert!(native > 10, "the camera runs faster than 10 fps: {native}");
+    let frames = read_frames(&track, 20);
+    let camera_frames = (frames[frames.len() - 1].0 - frames[0].0) as f64;
+    let kept = (frames.len() - 1) as f64;
     assert!(
-        (8.5..=11.5).contains(&rate),
-        "10 fps asked, {rate:.2} delivered"
+        (kept - camera_frames * 10.0 / native as f64).abs() <= 1.0,
+        "10 fps asked of a {native} fps camera: {kept} frames kept of {camera_frames}: {frames:?}"
+    );
+    println!(
+        "10 fps asked: {:.2} fps by the timestamps",
+        timestamp_rate(&frames)
     );
 }
 
@@ -312,25 +330,29 @@ fn an_unplugged_camera_ends_its_tracks_once_and_plugging_it_in_is_a_devicechange
     track.read(TIMEOUT).expect("a frame");
     control("vanish");
     assert!(
-        within(Duration::from_secs(2), || {
+        within(WAIT, || {
             track.ready_state() == ReadyState::Ended && clone.ready_state() == ReadyState::Ended
         }),
         "the tracks end when the camera goes"
     );
-    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        within(WAIT, || ended.settled() >= 1 && clone_ended.settled() >= 1),
+        "ended fires on each track"
+    );
+    std::thread::sleep(Duration::from_millis(200)); // time for a wrong second one
     assert_eq!(
         (ended.settled(), clone_ended.settled()),
         (1, 1),
         "ended once each"
     );
     assert!(
-        within(Duration::from_secs(2), || usage().open_now == 0),
+        within(WAIT, || usage().open_now == 0),
         "the camera is released: {:?}",
         usage()
     );
     let gone = std::sync::atomic::Ordering::SeqCst;
     assert!(
-        within(Duration::from_secs(4), || changes.load(gone) >= 1),
+        within(WAIT, || changes.load(gone) >= 1),
         "devicechange when it goes"
     );
     assert!(md.enumerate_devices().expect("devices").is_empty());
@@ -341,7 +363,7 @@ fn an_unplugged_camera_ends_its_tracks_once_and_plugging_it_in_is_a_devicechange
 
     control("return");
     assert!(
-        within(Duration::from_secs(4), || changes.load(gone) >= 2),
+        within(WAIT, || changes.load(gone) >= 2),
         "devicechange when it is back"
     );
     let devices = md.enumerate_devices().expect("devices");

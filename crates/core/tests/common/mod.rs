@@ -29,9 +29,10 @@ pub fn with(config: &str) -> MediaDevices {
 
 pub const SECOND: Option<Duration> = Some(Duration::from_secs(5));
 
-/// Wait up to 5 s for `cond`.
+/// Wait up to 30 s for `cond`: long, as it returns as soon as `cond` holds;
+/// only a failing test waits it out.
 pub fn eventually(mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if cond() {
             return true;

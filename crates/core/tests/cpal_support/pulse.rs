@@ -127,7 +127,7 @@ impl PulseServer {
         self.server = Some(server);
         while !socket.exists() {
             assert!(
-                started.elapsed() < Duration::from_secs(10),
+                started.elapsed() < Duration::from_secs(30),
                 "pulseaudio did not start: see {}",
                 self.dir.join("pulseaudio.log").display()
             );
@@ -146,7 +146,7 @@ impl PulseServer {
         self.keeper = Some(keeper);
         while self.source_outputs() < 1 {
             assert!(
-                started.elapsed() < Duration::from_secs(10),
+                started.elapsed() < Duration::from_secs(30),
                 "parec did not connect to pulseaudio"
             );
             std::thread::sleep(Duration::from_millis(5));

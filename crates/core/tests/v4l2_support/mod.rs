@@ -25,6 +25,9 @@ use lms_core::video::{decode_sequence, Converter, PaintState, Painter};
 use lms_core::{MediaDevices, PixelFormat, VideoBuffer};
 
 pub const TIMEOUT: Option<Duration> = Some(Duration::from_secs(5));
+/// How long [`within`] waits for something that must happen: long, as it
+/// returns as soon as it happens; only a test that fails waits it out.
+pub const WAIT: Duration = Duration::from_secs(30);
 /// Pictures per mode; the frame counter is shown modulo this.
 pub const PICTURES: u64 = 32;
 pub const NODE: i32 = 0;
@@ -241,6 +244,8 @@ pub struct Usage {
     pub streamons: i64,
     pub streamoffs: i64,
     pub frames: i64,
+    /// The frame rate the camera is set to (fps).
+    pub frame_rate: i64,
 }
 
 impl Usage {
@@ -253,8 +258,8 @@ pub fn usage() -> Usage {
     type GetUsage = unsafe extern "C" fn(c_int, *mut c_long) -> c_int;
     // SAFETY: the stand-in defines lms_standin_usage with this signature.
     let f: GetUsage = unsafe { std::mem::transmute(symbol("lms_standin_usage")) };
-    let mut out: [c_long; 6] = [0; 6];
-    // SAFETY: `out` has the 6 slots the stand-in writes.
+    let mut out: [c_long; 7] = [0; 7];
+    // SAFETY: `out` has the 7 slots the stand-in writes.
     assert_eq!(unsafe { f(NODE, out.as_mut_ptr()) }, 0);
     Usage {
         opens: out[0],
@@ -263,6 +268,7 @@ pub fn usage() -> Usage {
         streamons: out[3],
         streamoffs: out[4],
         frames: out[5],
+        frame_rate: out[6],
     }
 }
 

@@ -31,8 +31,8 @@
  *
  * Test controls, called by the test through dlsym: lms_standin_control(N,
  * action) with action vanish, return, busy, broken, error, wedged, stall or
- * ok; lms_standin_usage(N, out[6]) gives opens, closes, descriptors open now,
- * STREAMONs, STREAMOFFs and frames handed out.
+ * ok; lms_standin_usage(N, out[7]) gives opens, closes, descriptors open now,
+ * STREAMONs, STREAMOFFs, frames handed out and the frame rate set (fps).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -863,7 +863,7 @@ int lms_standin_control(int number, const char *action) {
     return result;
 }
 
-int lms_standin_usage(int number, long out[6]) {
+int lms_standin_usage(int number, long out[7]) {
     pthread_mutex_lock(&lock);
     struct device *d = by_number(number);
     if (d) {
@@ -873,6 +873,7 @@ int lms_standin_usage(int number, long out[6]) {
         out[3] = d->streamons;
         out[4] = d->streamoffs;
         out[5] = d->frames;
+        out[6] = (long)d->modes[d->mode].rates[d->rate];
     }
     pthread_mutex_unlock(&lock);
     return d ? 0 : -1;

@@ -160,9 +160,12 @@ impl Backend for NokhwaBackend {
     }
 
     fn set_change_notifier(&self, notifier: ChangeNotifier) {
+        // The cameras as they are now, not when the thread first runs: a
+        // camera unplugged in between is a change too.
+        let mut known = Vec::new();
+        enumerate::node_numbers(&mut known);
         let watcher = CaptureThread::spawn("lms-nokhwa-watch".into(), move |stop| {
-            let (mut known, mut now) = (Vec::new(), Vec::new());
-            enumerate::node_numbers(&mut known);
+            let mut now = Vec::new();
             while stop.sleep_until(Instant::now() + WATCH_PERIOD) {
                 enumerate::node_numbers(&mut now);
                 if now != known {

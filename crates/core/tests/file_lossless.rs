@@ -23,24 +23,6 @@ use lms_core::audio::{AudioAdapter, AudioTarget};
 use lms_core::{AudioBuffer, MediaDevices, MediaStreamTrack, SampleFormat, Samples, TrackSettings};
 use serde_json::{json, Value};
 
-/// A small deterministic generator (xorshift64*), so every run makes the same cases.
-struct Cases(u64);
-
-impl Cases {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
-        from[(self.next() % from.len() as u64) as usize]
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 fn scale() -> usize {
     std::env::var("LMS_LOSSLESS_OPENS")
         .ok()
@@ -62,7 +44,7 @@ fn devices(file: Value, queue: usize) -> MediaDevices {
 }
 
 /// The reader: now and then it pauses, so that the source runs ahead of it.
-fn pause(cases: &mut Cases) {
+fn pause(cases: &mut Rng) {
     match cases.below(16) {
         0 => std::thread::sleep(Duration::from_millis(2)),
         1 | 2 => std::thread::sleep(Duration::from_micros(200)),
@@ -72,7 +54,7 @@ fn pause(cases: &mut Cases) {
 }
 
 /// Read until the track ends; every chunk as (sequence, samples as bits).
-fn drain_audio(track: &MediaStreamTrack, cases: &mut Cases) -> Vec<(u64, Vec<u32>)> {
+fn drain_audio(track: &MediaStreamTrack, cases: &mut Rng) -> Vec<(u64, Vec<u32>)> {
     let mut got = Vec::new();
     loop {
         match track.read(Some(Duration::from_secs(30))) {
@@ -176,7 +158,7 @@ fn check_audio(
 #[test]
 fn every_sample_of_an_audio_file_reaches_every_track_or_is_counted_as_dropped() {
     let dir = TempDir::new();
-    let mut cases = Cases(0x9E37_79B9_7F4A_7C15);
+    let mut cases = Rng(0x9E37_79B9_7F4A_7C15);
     let opens = 240 * scale();
     let (mut chunks_seen, mut dropped, mut short_last) = (0usize, 0u64, 0usize);
     for open in 0..opens {
@@ -191,9 +173,9 @@ fn every_sample_of_an_audio_file_reaches_every_track_or_is_counted_as_dropped() 
         // Real time plays a file at its own pace: keep those short.
         let realtime = open % 10 == 9;
         let frames = if realtime {
-            1 + cases.below(u64::from(rate) / 20) as usize
+            1 + cases.below(rate as usize / 20)
         } else {
-            1 + cases.below(u64::from(rate) / 4) as usize
+            1 + cases.below(rate as usize / 4)
         };
         let spec = hound::WavSpec {
             channels,
@@ -306,7 +288,7 @@ fn every_sample_of_an_audio_file_reaches_every_track_or_is_counted_as_dropped() 
 }
 
 /// Read until the track ends; every frame as (sequence, format, planes).
-fn drain_video(track: &MediaStreamTrack, cases: &mut Cases) -> Vec<(u64, Vec<Vec<u8>>)> {
+fn drain_video(track: &MediaStreamTrack, cases: &mut Rng) -> Vec<(u64, Vec<Vec<u8>>)> {
     let mut got = Vec::new();
     loop {
         match track.read(Some(Duration::from_secs(30))) {
@@ -327,7 +309,7 @@ fn drain_video(track: &MediaStreamTrack, cases: &mut Cases) -> Vec<(u64, Vec<Vec
 #[test]
 fn every_frame_of_a_video_file_reaches_every_track_once_in_order() {
     let dir = TempDir::new();
-    let mut cases = Cases(0xD1B5_4A32_D192_ED03);
+    let mut cases = Rng(0xD1B5_4A32_D192_ED03);
     let opens = 120 * scale();
     let (mut frames_seen, mut dropped) = (0usize, 0u64);
     let colours: Vec<[u8; 3]> = (0..12u16)
@@ -338,9 +320,9 @@ fn every_frame_of_a_video_file_reaches_every_track_once_in_order() {
         let mjpeg = open % 3 == 2;
         let realtime = open % 10 == 9;
         let count = if realtime {
-            1 + cases.below(6) as usize
+            1 + cases.below(6)
         } else {
-            1 + cases.below(40) as usize
+            1 + cases.below(40)
         };
         let (w, h) = (32usize, 16usize);
         let tag = cases.pick(&["420", "420jpeg", "422"]);

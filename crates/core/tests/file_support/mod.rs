@@ -166,3 +166,24 @@ pub fn write_wav(path: &std::path::Path, spec: hound::WavSpec, samples: &[f64]) 
     w.finalize().expect("finalize");
     expected
 }
+
+/// xorshift64*: a small deterministic generator, so every run makes the same
+/// cases and a failure can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    /// One of `from` (which must not be empty).
+    pub fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.below(from.len())]
+    }
+}

@@ -35,9 +35,19 @@ pub const BACKEND_NAMES: [&str; 4] = ["fake", "file", "cpal", "nokhwa"];
 
 /// The backends this build has compiled in, by name.
 pub fn is_compiled(name: &str) -> bool {
+    // Cameras: the `nokhwa` feature, on the systems it drives (V4L2, Media
+    // Foundation, AVFoundation).
+    let nokhwa = cfg!(all(
+        feature = "nokhwa",
+        any(
+            target_os = "linux",
+            target_os = "windows",
+            target_os = "macos"
+        )
+    ));
     matches!(name, "fake" | "file")
         || (cfg!(feature = "cpal") && name == "cpal")
-        || (cfg!(all(feature = "nokhwa", target_os = "linux")) && name == "nokhwa")
+        || (nokhwa && name == "nokhwa")
 }
 
 /// Largest configuration document accepted.

@@ -34,6 +34,7 @@ pub mod events;
 mod fanout;
 pub mod frame;
 pub mod kind;
+mod platform;
 pub mod pool;
 pub mod property;
 pub mod queue;

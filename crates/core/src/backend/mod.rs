@@ -6,7 +6,10 @@ pub mod capture_thread;
 pub mod cpal;
 pub mod fake;
 pub mod file;
-#[cfg(all(feature = "nokhwa", target_os = "linux"))]
+#[cfg(all(
+    feature = "nokhwa",
+    any(target_os = "linux", target_os = "windows", target_os = "macos")
+))]
 pub mod nokhwa;
 pub mod pacing;
 mod source_sink;
@@ -81,7 +84,10 @@ pub fn create_all(config: &Config) -> Result<Vec<Arc<dyn Backend>>> {
             "file" => out.push(Arc::new(file::FileBackend::new(config.file.clone()))),
             #[cfg(feature = "cpal")]
             "cpal" => out.push(Arc::new(cpal::CpalBackend::new())),
-            #[cfg(all(feature = "nokhwa", target_os = "linux"))]
+            #[cfg(all(
+                feature = "nokhwa",
+                any(target_os = "linux", target_os = "windows", target_os = "macos")
+            ))]
             "nokhwa" => out.push(Arc::new(nokhwa::NokhwaBackend::new())),
             other if !is_compiled(other) => {
                 return Err(Error::NotFound(format!(

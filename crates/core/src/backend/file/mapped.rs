@@ -8,20 +8,19 @@ use std::sync::Arc;
 use memmap2::Mmap;
 
 use crate::error::{Error, Result};
+use crate::platform::{file_id, FileId};
 
 /// Identifies one version of a file: if it is the same, so are its contents
 /// (as far as a cache of what it holds cares).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FileVersion {
-    device: u64,
-    inode: u64,
+    id: FileId,
     len: u64,
     modified: Option<std::time::SystemTime>,
 }
 
 /// The version of the file at `path`, or why it cannot be played.
 pub(crate) fn version(path: &Path) -> Result<FileVersion> {
-    use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).map_err(|e| {
         Error::NotReadable(match e.kind() {
             std::io::ErrorKind::NotFound => format!("{}: no such file", path.display()),
@@ -40,9 +39,11 @@ pub(crate) fn version(path: &Path) -> Result<FileVersion> {
             path.display()
         )));
     }
+    let id = file_id(path, &meta).map_err(|e| {
+        Error::NotReadable(format!("{}: cannot read it: {e}", path.display()))
+    })?;
     Ok(FileVersion {
-        device: meta.dev(),
-        inode: meta.ino(),
+        id,
         len: meta.len(),
         modified: meta.modified().ok(),
     })

@@ -1,41 +1,44 @@
 //! One open camera: the thread that owns nokhwa's `Camera`, and its release.
 //!
 //! The thread opens the camera at exactly the mode the constraints picked
-//! (nokhwa's `RequestedFormatType::Exact`), starts streaming and waits for
-//! the first frame before `open` returns, so a busy or failing camera is a
-//! `NotReadableError` of `getUserMedia()` and not a track that never gets a
-//! frame. Then it copies each frame into a pooled picture
-//! ([`super::picture`]) and hands it to the source, until told to stop, the
-//! source goes away, or the camera fails: a failure (including the camera
-//! being unplugged) ends the tracks with `ended`, once.
+//! (nokhwa's `RequestedFormatType::Exact`, and only a mode the camera
+//! listed), starts streaming and waits for the first frame before `open`
+//! returns, so a busy or failing camera is a `NotReadableError` of
+//! `getUserMedia()` and not a track that never gets a frame. Then it copies
+//! each frame into a pooled picture ([`super::picture`]), stamps it with the
+//! capture clock as it arrives, and hands it to the source, until told to
+//! stop, the source goes away, or the camera fails: a failure (including the
+//! camera being unplugged) ends the tracks with `ended`, once. Every call
+//! into nokhwa runs under `catch_unwind`: a panic in nokhwa is the camera
+//! failing, never the process.
 //!
-//! Release: the camera is dropped on its thread when the last track stops
-//! (the driver's `close`), so the device is free when `stop()` returns. A
-//! thread waiting for a frame is woken ([`super::wake`]). nokhwa's `Camera`
-//! unwraps `stop_stream()` in its `Drop`, and the `v4l` crate under it
-//! panics when `VIDIOC_STREAMOFF` or `VIDIOC_REQBUFS` fails (twice, and so
-//! aborts the process, when both do): we issue `VIDIOC_STREAMOFF` first
-//! ourselves, drop the camera inside `catch_unwind`, and if even our
-//! `VIDIOC_STREAMOFF` fails with anything but "no such device" we leave that
-//! camera unreleased (`mem::forget`) rather than let the process abort.
+//! Release: the camera is dropped on its own thread when the last track
+//! stops (the driver's `close`); nothing but that thread ever touches it, so
+//! a read blocked inside nokhwa never holds up whoever stops. The capture
+//! thread is told to stop and woken where the system allows it (V4L2); else
+//! it returns after the camera's next frame. Stopping waits a bounded time:
+//! a thread that does not return by then (a camera that stopped sending and
+//! cannot be woken) is left to release the camera when nokhwa returns, and
+//! says so; `stop()` never hangs.
+//!
+//! Where a vanished camera leaves nokhwa waiting for ever instead of failing
+//! the read (AVFoundation), a watchdog looks once a second at a camera that
+//! has sent nothing for a while and ends the tracks when it is gone.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use nokhwa::utils::{
-    ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
-    Resolution,
-};
+use nokhwa::utils::{CameraFormat, Resolution};
 use nokhwa::Camera;
 
+use super::modes::frame_format;
+use super::os::{self, Waker};
 use super::picture::Pictures;
-use super::v4l2::{self, errno_in};
-use super::wake::{descriptors_on, the_new_one, Waker};
+use crate::backend::capture_thread::StopFlag;
 use crate::backend::SourceSink;
 use crate::clock::monotonic_us;
 use crate::error::{Error, Result};
@@ -43,16 +46,19 @@ use crate::frame::{Frame, PixelFormat};
 
 /// How long opening waits for the camera's first frame.
 pub const FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long closing waits for the capture thread once woken (it returns at
-/// once unless the camera's descriptor could not be found).
+/// How long closing waits for the capture thread once told to stop (and
+/// woken where that is possible).
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the watchdog looks, and how long a camera may send nothing
+/// before it asks whether the camera is still there.
+const WATCH_PERIOD: Duration = Duration::from_secs(1);
+const SILENCE_US: i64 = 2_000_000;
 
-/// What to open: a node, and the mode the constraints picked.
+/// What to open: a camera, and the mode the constraints picked.
 #[derive(Debug, Clone)]
 pub(crate) struct Opening {
-    pub number: u32,
-    pub path: PathBuf,
-    /// For messages: the label and the path.
+    pub target: os::Target,
+    /// For messages: the label and where the camera is.
     pub name: String,
     pub format: PixelFormat,
     pub width: u32,
@@ -60,88 +66,170 @@ pub(crate) struct Opening {
     pub rate: u32,
 }
 
-fn nokhwa_format(format: PixelFormat) -> Option<FrameFormat> {
-    match format {
-        PixelFormat::Yuy2 => Some(FrameFormat::YUYV),
-        PixelFormat::Nv12 => Some(FrameFormat::NV12),
-        PixelFormat::Rgb24 => Some(FrameFormat::RAWRGB),
-        PixelFormat::Bgr24 => Some(FrameFormat::RAWBGR),
-        PixelFormat::Mjpeg => Some(FrameFormat::MJPEG),
-        _ => None,
+/// `NotReadableError` for a camera that could not be opened or started.
+pub(crate) fn open_error(opening: &Opening, message: &str) -> Error {
+    os::open_error(opening, message)
+}
+
+/// Why a camera's tracks ended when it vanished.
+pub(crate) fn disconnected(opening: &Opening) -> String {
+    format!("camera {} was disconnected", opening.name)
+}
+
+const RUNNING: u8 = 0;
+const FINISHED: u8 = 1;
+const DETACHED: u8 = 2;
+
+/// What the capture thread, its watchdog and whoever stops them share.
+struct Shared {
+    stop: AtomicBool,
+    waker: Waker,
+    /// The tracks were ended (once).
+    ended: AtomicBool,
+    /// The watchdog found the camera gone: its thread may never return.
+    gone: AtomicBool,
+    /// Who reports the release: [`RUNNING`], then [`FINISHED`] (whoever
+    /// stops it) or [`DETACHED`] (the thread itself, through `late_close`).
+    release: AtomicU8,
+    late_close: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// Capture clock time of the last frame.
+    last_frame_us: AtomicI64,
+}
+
+impl Shared {
+    fn end(&self, sink: &SourceSink, detail: &str) {
+        if !self.ended.swap(true, Ordering::AcqRel) && !self.stop.load(Ordering::Acquire) {
+            sink.end(detail);
+        }
     }
 }
 
 /// A camera being captured from.
 pub(crate) struct Capture {
-    stop: Arc<AtomicBool>,
-    waker: Arc<Waker>,
+    shared: Arc<Shared>,
+    name: String,
     thread: Option<JoinHandle<()>>,
     /// Disconnected when the thread has finished (its sender dropped).
     done: Receiver<()>,
+    watchdog: Option<Arc<StopFlag>>,
 }
 
 impl Capture {
-    /// Open the camera and wait for its first frame; frames then go to `sink`.
-    pub fn start(opening: Opening, sink: SourceSink) -> Result<Capture> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let waker = Arc::new(Waker::new());
+    /// Open the camera and wait for its first frame; frames then go to
+    /// `sink`. `closed` is called once a camera this capture gave up waiting
+    /// for ([`Capture::stop`] returned false) is released after all.
+    pub fn start(
+        opening: Opening,
+        sink: SourceSink,
+        closed: impl FnOnce() + Send + 'static,
+    ) -> Result<Capture> {
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            waker: Waker::new(),
+            ended: AtomicBool::new(false),
+            gone: AtomicBool::new(false),
+            release: AtomicU8::new(RUNNING),
+            late_close: Mutex::new(None),
+            last_frame_us: AtomicI64::new(monotonic_us()),
+        });
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let name = opening.name.clone();
-        let (stop_in, waker_in) = (Arc::clone(&stop), Arc::clone(&waker));
+        let (inner, thread_opening, thread_sink) =
+            (Arc::clone(&shared), opening.clone(), sink.clone());
         let thread = std::thread::Builder::new()
             .name("lms-nokhwa".into())
             .spawn(move || {
                 let _done = done_tx;
-                capture(&opening, &sink, &stop_in, &waker_in, ready_tx);
+                capture(&thread_opening, &thread_sink, &inner, ready_tx);
+                let given_up = inner
+                    .release
+                    .compare_exchange(RUNNING, FINISHED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err();
+                if given_up {
+                    let late = inner.late_close.lock().map(|mut l| l.take());
+                    if let Ok(Some(late)) = late {
+                        late();
+                    }
+                }
             })
             .map_err(|e| Error::NotReadable(format!("cannot start a camera thread: {e}")))?;
         let mut started = Capture {
-            stop,
-            waker,
+            shared,
+            name: name.clone(),
             thread: Some(thread),
             done: done_rx,
+            watchdog: None,
         };
-        match ready_rx.recv_timeout(FIRST_FRAME_TIMEOUT) {
-            Ok(Ok(())) => Ok(started),
-            Ok(Err(e)) => {
-                started.stop();
-                Err(e)
+        let failed = match ready_rx.recv_timeout(FIRST_FRAME_TIMEOUT) {
+            Ok(Ok(())) => {
+                *started
+                    .shared
+                    .late_close
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(Box::new(closed));
+                if os::WATCHDOG {
+                    started.watchdog = watch(opening, sink, &started.shared);
+                }
+                return Ok(started);
             }
-            Err(RecvTimeoutError::Timeout) => {
-                started.stop();
-                Err(Error::NotReadable(format!(
-                    "camera {name} sent no frame within {} s of starting",
-                    FIRST_FRAME_TIMEOUT.as_secs()
-                )))
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                started.stop();
-                Err(Error::NotReadable(format!(
-                    "the capture thread of camera {name} stopped while opening it"
-                )))
-            }
-        }
+            Ok(Err(e)) => e,
+            Err(RecvTimeoutError::Timeout) => Error::NotReadable(format!(
+                "camera {name} sent no frame within {} s of starting",
+                FIRST_FRAME_TIMEOUT.as_secs()
+            )),
+            Err(RecvTimeoutError::Disconnected) => Error::NotReadable(format!(
+                "the capture thread of camera {name} stopped while opening it"
+            )),
+        };
+        started.stop();
+        Err(failed)
     }
 
     /// Stop capturing and release the camera. From the capture thread itself
-    /// (a track ended by a capture error) the thread returns after this frame.
-    pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::Release);
+    /// (a track ended by a capture error) the thread returns after this
+    /// frame. False when the thread did not return in time: it was left to
+    /// release the camera when nokhwa returns.
+    pub fn stop(&mut self) -> bool {
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.stop();
+        }
         let Some(thread) = self.thread.take() else {
-            return;
+            return true;
         };
         if thread.thread().id() == std::thread::current().id() {
-            return;
+            return true;
         }
-        self.waker.wake();
-        match self.done.recv_timeout(CLOSE_TIMEOUT) {
+        self.shared.waker.wake();
+        let wait = if self.shared.gone.load(Ordering::Acquire) {
+            Duration::ZERO
+        } else {
+            CLOSE_TIMEOUT
+        };
+        match self.done.recv_timeout(wait) {
             Ok(()) | Err(RecvTimeoutError::Disconnected) => {
                 let _ = thread.join();
+                true
             }
-            // Not woken (its descriptor unknown) and no frame came: let it
-            // finish on its own; it releases the camera when nokhwa returns.
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                let detached = self
+                    .shared
+                    .release
+                    .compare_exchange(RUNNING, DETACHED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok();
+                if !detached {
+                    // It finished just now.
+                    let _ = thread.join();
+                    return true;
+                }
+                eprintln!(
+                    "localmediastream: camera {} did not stop in time; its capture \
+                     thread releases it when the camera system returns",
+                    self.name
+                );
+                false
+            }
         }
     }
 }
@@ -152,41 +240,62 @@ impl Drop for Capture {
     }
 }
 
+/// The watchdog of a camera whose vanishing nokhwa may not report: it ends
+/// the tracks when the camera sent nothing for a while and is no longer listed.
+fn watch(opening: Opening, sink: SourceSink, shared: &Arc<Shared>) -> Option<Arc<StopFlag>> {
+    let stop = Arc::new(StopFlag::default());
+    let (flag, shared) = (Arc::clone(&stop), Arc::clone(shared));
+    // Not joined: it returns within a period of being stopped.
+    let spawned = std::thread::Builder::new()
+        .name("lms-nokhwa-dog".into())
+        .spawn(move || {
+            while flag.sleep_until(Instant::now() + WATCH_PERIOD) {
+                let last = shared.last_frame_us.load(Ordering::Acquire);
+                if monotonic_us().saturating_sub(last) < SILENCE_US {
+                    continue;
+                }
+                if !os::present(&opening.target) && !flag.is_stopped() {
+                    shared.gone.store(true, Ordering::Release);
+                    shared.end(&sink, &disconnected(&opening));
+                    return;
+                }
+            }
+        });
+    spawned.ok().map(|_| stop)
+}
+
 /// The capture thread's whole life.
-fn capture(
-    opening: &Opening,
-    sink: &SourceSink,
-    stop: &AtomicBool,
-    waker: &Waker,
-    ready: mpsc::Sender<Result<()>>,
-) {
-    let mut camera = match open(opening, waker) {
+fn capture(opening: &Opening, sink: &SourceSink, shared: &Shared, ready: mpsc::Sender<Result<()>>) {
+    // Whatever the system needs on a thread that calls nokhwa (COM on
+    // Windows), for the thread's whole life: the camera is released first.
+    let _setup = os::on_thread();
+    let mut camera = match open(opening, &shared.waker) {
         Ok(camera) => camera,
         Err(e) => {
             let _ = ready.send(Err(e));
             return;
         }
     };
-    let layout = waker.fd().and_then(|fd| v4l2::current_layout(fd).ok());
+    let (stride, largest) = os::layout(&shared.waker);
     let pictures = Pictures::new(
         opening.format,
         opening.width,
         opening.height,
-        layout.map_or(0, |l| l.bytes_per_line as usize),
-        layout.map_or(0, |l| l.size_image as usize),
+        stride,
+        largest,
     );
     let mut pictures = match pictures {
         Ok(p) => p,
         Err(e) => {
             let _ = ready.send(Err(e));
-            release(camera, waker);
+            os::release(camera, &shared.waker);
             return;
         }
     };
     let mut ready = Some(ready);
     let mut sequence = 0u64;
     loop {
-        if stop.load(Ordering::Acquire) {
+        if shared.stop.load(Ordering::Acquire) {
             break;
         }
         // Streaming starts with the first call; each call waits for a frame.
@@ -196,45 +305,41 @@ fn capture(
                 .map(|bytes| pictures.copy(&bytes, sequence))
                 .map_err(|e| e.to_string())
         }));
-        let picture = match frame {
-            Ok(Ok(picture)) => picture,
-            Ok(Err(message)) => {
+        let failure = match frame {
+            Ok(Ok(picture)) => {
+                let timestamp = monotonic_us();
+                shared.last_frame_us.store(timestamp, Ordering::Release);
                 if let Some(ready) = ready.take() {
-                    let _ = ready.send(Err(open_error(opening, &message)));
-                } else if !stop.load(Ordering::Acquire) {
-                    sink.end(&capture_error(opening, &message));
+                    let _ = ready.send(Ok(()));
                 }
-                break;
-            }
-            Err(_) => {
-                let message = "nokhwa panicked while capturing";
-                if let Some(ready) = ready.take() {
-                    let _ = ready.send(Err(open_error(opening, message)));
-                } else if !stop.load(Ordering::Acquire) {
-                    sink.end(&capture_error(opening, message));
+                // `None`: every pooled picture is held by consumers, or the
+                // camera sent a broken frame; it is lost and the sequence
+                // shows the gap.
+                if let Some(data) = picture {
+                    if !sink.deliver(Frame::new(data, sequence, timestamp)) {
+                        break;
+                    }
                 }
-                break;
+                sequence += 1;
+                continue;
             }
+            Ok(Err(message)) => message,
+            Err(_) => "nokhwa panicked while capturing".to_string(),
         };
         if let Some(ready) = ready.take() {
-            let _ = ready.send(Ok(()));
+            let _ = ready.send(Err(open_error(opening, &failure)));
+        } else {
+            shared.end(sink, &os::capture_error(opening, &failure));
         }
-        // `None`: every pooled picture is held by consumers, or the camera
-        // sent a broken frame; it is lost and the sequence shows the gap.
-        if let Some(data) = picture {
-            if !sink.deliver(Frame::new(data, sequence, monotonic_us())) {
-                break;
-            }
-        }
-        sequence += 1;
+        break;
     }
-    release(camera, waker);
+    os::release(camera, &shared.waker);
 }
 
-/// Open the camera through nokhwa at exactly the mode asked for, and set up
-/// its buffers (streaming starts with the first frame).
+/// Open the camera through nokhwa at exactly the mode asked for, and start
+/// it (streaming starts with the first frame).
 fn open(opening: &Opening, waker: &Waker) -> Result<Camera> {
-    let frame_format = nokhwa_format(opening.format).ok_or_else(|| {
+    let frame_format = frame_format(opening.format).ok_or_else(|| {
         Error::NotReadable(format!(
             "camera {} cannot deliver {} itself",
             opening.name,
@@ -246,131 +351,32 @@ fn open(opening: &Opening, waker: &Waker) -> Result<Camera> {
         frame_format,
         opening.rate,
     );
-    let formats = [frame_format];
-    let made = {
-        // No listing of ours may open the node while we look for nokhwa's descriptor.
-        let _access = super::access();
-        let before = descriptors_on(&opening.path);
-        let made = catch_unwind(AssertUnwindSafe(|| {
-            Camera::with_backend(
-                CameraIndex::Index(opening.number),
-                RequestedFormat::with_formats(RequestedFormatType::Exact(wanted), &formats),
-                ApiBackend::Video4Linux,
-            )
-        }));
-        if let Ok(Ok(_)) = &made {
-            if let Some(fd) = the_new_one(&before, &descriptors_on(&opening.path)) {
-                waker.set(fd);
-            }
+    let mut camera = os::start(opening, wanted, waker)?;
+    let got = catch_unwind(AssertUnwindSafe(|| camera.camera_format()));
+    match got {
+        Ok(got) if os::runs_as(wanted, got) => {}
+        Ok(got) => {
+            os::release(camera, waker);
+            return Err(open_error(
+                opening,
+                &format!("asked for {wanted}, the camera runs {got}"),
+            ));
         }
-        made
-    };
-    let mut camera = match made {
-        Ok(Ok(camera)) => camera,
-        Ok(Err(e)) => return Err(open_error(opening, &e.to_string())),
-        Err(_) => return Err(open_error(opening, "nokhwa panicked while opening it")),
-    };
-    let got = camera.camera_format();
-    if got != wanted {
-        release(camera, waker);
-        return Err(open_error(
-            opening,
-            &format!("asked for {wanted}, the camera runs {got}"),
-        ));
+        Err(_) => {
+            os::release(camera, waker);
+            return Err(open_error(opening, "nokhwa panicked while setting it up"));
+        }
     }
     match catch_unwind(AssertUnwindSafe(|| camera.open_stream())) {
         Ok(Ok(())) => Ok(camera),
         Ok(Err(e)) => {
             let message = e.to_string();
-            release(camera, waker);
+            os::release(camera, waker);
             Err(open_error(opening, &message))
         }
         Err(_) => {
-            release(camera, waker);
+            os::release(camera, waker);
             Err(open_error(opening, "nokhwa panicked while starting it"))
         }
-    }
-}
-
-/// Drop the camera on this (its own) thread, never letting a panic of nokhwa
-/// or `v4l` out and never giving them the chance to panic twice.
-fn release(camera: Camera, waker: &Waker) {
-    if let Some(fd) = waker.forget() {
-        if let Err(e) = v4l2::stream_off(fd) {
-            if e.raw_os_error() != Some(libc::ENODEV) {
-                // Dropping would panic in `v4l` twice and abort the process.
-                std::mem::forget(camera);
-                return;
-            }
-        }
-    }
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(camera)));
-}
-
-/// `NotReadableError` for a camera that could not be opened or started.
-pub(crate) fn open_error(opening: &Opening, message: &str) -> Error {
-    let name = &opening.name;
-    Error::NotReadable(match errno_in(message) {
-        Some(libc::EBUSY) => {
-            format!("camera {name} is busy (another program may be using it): {message}")
-        }
-        Some(libc::ENODEV | libc::ENOENT | libc::ENXIO) => {
-            format!("camera {name} is gone (unplugged?): {message}")
-        }
-        Some(libc::EACCES | libc::EPERM) => format!(
-            "camera {name} may not be opened by this user (on Linux: the \"video\" group): {message}"
-        ),
-        _ => format!("camera {name} failed to start: {message}"),
-    })
-}
-
-/// Why a capturing camera's tracks ended.
-fn capture_error(opening: &Opening, message: &str) -> String {
-    let name = &opening.name;
-    match errno_in(message) {
-        Some(libc::ENODEV | libc::ENOENT | libc::ENXIO) => {
-            format!("camera {name} was disconnected")
-        }
-        _ => format!("camera {name} failed: {message}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn opening() -> Opening {
-        Opening {
-            number: 0,
-            path: PathBuf::from("/dev/video0"),
-            name: "\"Cam\" (/dev/video0)".into(),
-            format: PixelFormat::Yuy2,
-            width: 640,
-            height: 480,
-            rate: 30,
-        }
-    }
-
-    #[test]
-    fn errors_say_which_camera_and_why() {
-        let busy = open_error(
-            &opening(),
-            "Could not open device stream: Device or resource busy (os error 16)",
-        );
-        assert_eq!(busy.name(), "NotReadableError");
-        assert!(
-            busy.message().contains("\"Cam\" (/dev/video0) is busy"),
-            "{busy}"
-        );
-        let other = open_error(&opening(), "Input/output error (os error 5)");
-        assert!(other.message().contains("failed to start"), "{other}");
-        assert_eq!(
-            capture_error(
-                &opening(),
-                "Could not capture frame: No such device (os error 19)"
-            ),
-            "camera \"Cam\" (/dev/video0) was disconnected"
-        );
-        assert!(nokhwa_format(PixelFormat::I420).is_none());
     }
 }

@@ -1,32 +1,46 @@
-//! Real cameras through nokhwa (V4L2 on Linux).
+//! Real cameras through nokhwa: V4L2 on Linux, Media Foundation on
+//! Windows, AVFoundation on macOS.
 //!
-//! - `enumerate`: the cameras present, their stable ids (from the bus they
-//!   are on, not a list index) and their modes, read without changing them.
+//! What every system shares:
+//! - this module: the backend (listing, opening a listed camera at one of
+//!   its listed modes and nothing else, counting opens and closes, the
+//!   hotplug watcher).
 //! - `driver`: one open camera: a thread owns nokhwa's `Camera`, opened at
 //!   exactly the mode the constraints picked, and releases it when the last
-//!   track stops; capture errors and unplugging end the tracks (`ended`, once);
-//!   a busy or failing camera is a `NotReadableError` naming it.
+//!   track stops; capture errors and unplugging end the tracks (`ended`,
+//!   once); a busy or failing camera is a `NotReadableError` naming it;
+//!   stopping never hangs.
 //! - `picture`: each frame copied once from the camera's buffer into a
 //!   pooled picture (steady-state capture allocates nothing). The source
 //!   converts per track as for every device: I420 by default, any other
 //!   format, crop-and-scale and frame-rate decimation, MJPEG decoded once per
 //!   frame with zune-jpeg, or passed through untouched to tracks that ask for
 //!   `MJPEG`.
-//! - `wake`: waking a capture thread that waits for a frame, so closing
-//!   never hangs on a camera that stopped sending.
-//! - `v4l2`: the V4L2 calls we make ourselves.
+//! - `modes`: our formats against nokhwa's, the order modes are listed in
+//!   and the default mode.
+//!
+//! What differs, behind the same functions (`os`):
+//! - `linux`: V4L2 nodes listed with our own ioctls (nokhwa sets a format to
+//!   list one), stable ids from the bus, a blocked read woken through the
+//!   camera's descriptor.
+//! - `native`: Media Foundation and AVFoundation through `nokhwa::query`,
+//!   stable ids from the system's own (the symbolic link, the unique id).
 //!
 //! Hotplug: while a `devicechange` listener can be told (a change notifier
-//! is set), one thread looks at the `/dev/videoN` names once a second.
-//!
-//! Only Linux for now: nokhwa also drives AVFoundation and Media Foundation,
-//! but enumeration here is V4L2's.
+//! is set), one thread looks at the cameras present once a second.
 
 mod driver;
-mod enumerate;
+#[cfg(target_os = "linux")]
+mod linux;
+mod modes;
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+mod native;
 mod picture;
-mod v4l2;
-mod wake;
+
+#[cfg(target_os = "linux")]
+use linux as os;
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+use native as os;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -42,11 +56,13 @@ pub use driver::FIRST_FRAME_TIMEOUT;
 
 /// The prefix of every nokhwa device id.
 pub const PREFIX: &str = "nokhwa:";
-/// How often the hotplug watcher looks at `/dev`.
+/// How often the hotplug watcher looks at the cameras present.
 const WATCH_PERIOD: Duration = Duration::from_secs(1);
 
-/// Held while this process opens a camera node for listing, or while nokhwa
-/// opens one and we look for its descriptor (`wake`).
+/// Held while this process lists cameras or nokhwa opens or releases one:
+/// on Linux while we look for the descriptor nokhwa opened; elsewhere
+/// because nokhwa's Media Foundation start-up and shut-down counts are not
+/// safe to run from two threads at once.
 fn access() -> MutexGuard<'static, ()> {
     static ACCESS: Mutex<()> = Mutex::new(());
     ACCESS.lock().unwrap_or_else(PoisonError::into_inner)
@@ -63,6 +79,14 @@ fn count(device_id: &str, f: impl FnOnce(&mut DeviceUsage)) {
 /// driver made, and released: the device is closed when `close` returns).
 pub fn usage_of(device_id: &str) -> Option<DeviceUsage> {
     USAGE.get(device_id)
+}
+
+/// A camera as listed: how to open it, and what it offers.
+pub(crate) struct Listed {
+    pub target: os::Target,
+    /// Where it is, for messages: its node, or its system id.
+    pub place: String,
+    pub entry: DeviceEntry,
 }
 
 /// The nokhwa backend.
@@ -83,7 +107,7 @@ impl Backend for NokhwaBackend {
     }
 
     fn devices(&self) -> Vec<DeviceEntry> {
-        enumerate::cameras().into_iter().map(|c| c.entry).collect()
+        os::cameras().into_iter().map(|c| c.entry).collect()
     }
 
     fn open(
@@ -92,7 +116,7 @@ impl Backend for NokhwaBackend {
         mode: &NativeMode,
         sink: SourceSink,
     ) -> Result<Box<dyn Driver>> {
-        let cameras = enumerate::cameras();
+        let cameras = os::cameras();
         let Some(camera) = cameras.iter().find(|c| c.entry.info.device_id == device_id) else {
             let ids: Vec<&str> = cameras
                 .iter()
@@ -107,11 +131,7 @@ impl Backend for NokhwaBackend {
                 }
             )));
         };
-        let name = format!(
-            "\"{}\" ({})",
-            camera.entry.info.label,
-            camera.node.path.display()
-        );
+        let name = format!("\"{}\" ({})", camera.entry.info.label, camera.place);
         let NativeMode::Video {
             format,
             width,
@@ -138,16 +158,19 @@ impl Backend for NokhwaBackend {
                 format.name()
             )));
         }
+        os::allowed(&name)?;
         let opening = driver::Opening {
-            number: camera.node.number,
-            path: camera.node.path.clone(),
+            target: camera.target.clone(),
             name,
             format,
             width,
             height,
             rate: frame_rate.round() as u32,
         };
-        let capture = driver::Capture::start(opening, sink)?;
+        let late = device_id.to_string();
+        let capture = driver::Capture::start(opening, sink, move || {
+            count(&late, |u| u.closes += 1);
+        })?;
         count(device_id, |u| u.opens += 1);
         Ok(Box::new(NokhwaDriver {
             device_id: device_id.to_string(),
@@ -162,13 +185,12 @@ impl Backend for NokhwaBackend {
     fn set_change_notifier(&self, notifier: ChangeNotifier) {
         // The cameras as they are now, not when the thread first runs: a
         // camera unplugged in between is a change too.
-        let mut known = Vec::new();
-        enumerate::node_numbers(&mut known);
+        let mut known = os::Snapshot::new();
+        os::snapshot(&mut known);
         let watcher = CaptureThread::spawn("lms-nokhwa-watch".into(), move |stop| {
-            let mut now = Vec::new();
+            let mut now = os::Snapshot::new();
             while stop.sleep_until(Instant::now() + WATCH_PERIOD) {
-                enumerate::node_numbers(&mut now);
-                if now != known {
+                if os::snapshot(&mut now) && now != known {
                     std::mem::swap(&mut known, &mut now);
                     notifier();
                 }
@@ -190,9 +212,12 @@ struct NokhwaDriver {
 
 impl Driver for NokhwaDriver {
     fn close(&mut self) {
+        // A capture that could not be stopped in time counts its close
+        // itself when the camera is finally released.
         if let Some(mut capture) = self.capture.take() {
-            capture.stop();
-            count(&self.device_id, |u| u.closes += 1);
+            if capture.stop() {
+                count(&self.device_id, |u| u.closes += 1);
+            }
         }
     }
 }

@@ -1,13 +1,15 @@
 //! From a camera buffer to a pooled picture: the one copy a camera frame takes.
 //!
-//! nokhwa hands out each frame as a view into the camera's memory-mapped
-//! buffer, which the camera reuses as soon as the next frame is asked for;
-//! so each frame is copied once into a buffer of a [`FramePool`] filled when
-//! the camera opens, and from there shared by every track (the core converts
-//! per track: crop-and-scale, pixel format, MJPEG decoded once per frame).
-//! Raw rows are repacked from the camera's row length (`bytesperline`) to
-//! tight rows; an MJPEG frame is cut at its end-of-image marker, since the
-//! camera buffer is larger than the picture.
+//! nokhwa hands out each frame as a view into the camera's buffer (V4L2's
+//! memory-mapped buffer, which the camera reuses as soon as the next frame is
+//! asked for; elsewhere a copy of the system's); so each frame is copied once
+//! into a buffer of a [`FramePool`] filled when the camera opens, and from
+//! there shared by every track (the core converts per track: crop-and-scale,
+//! pixel format, MJPEG decoded once per frame). Raw rows are repacked from
+//! the camera's row length (V4L2's `bytesperline`; where the system does not
+//! say, a one-plane picture's buffer split evenly into its rows) to tight
+//! rows; an MJPEG frame is cut at its end-of-image marker, since the camera
+//! buffer may be larger than the picture.
 
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ pub(crate) struct Pictures {
     height: u32,
     /// Bytes per row in the camera's buffer (raw formats).
     camera_stride: usize,
+    /// Whether the camera said so (else it is read off each buffer's length).
+    stride_given: bool,
     pool: FramePool,
 }
 
@@ -62,6 +66,7 @@ impl Pictures {
             width,
             height,
             camera_stride: camera_stride.max(tight),
+            stride_given: camera_stride > 0,
             pool: FramePool::new(size),
         };
         // Fill the pool now, so capture never allocates.
@@ -92,8 +97,12 @@ impl Pictures {
     /// when every buffer is still held by consumers, or when the buffer is
     /// too short or not a whole JPEG of the mode's size (the frame is lost).
     pub fn copy(&mut self, camera: &[u8], sequence: u64) -> Option<Arc<FrameData>> {
-        let (format, width, height, stride) =
-            (self.format, self.width, self.height, self.camera_stride);
+        let (format, width, height) = (self.format, self.width, self.height);
+        let stride = if self.stride_given || format.layout(width, height).count != 1 {
+            self.camera_stride
+        } else {
+            row_length(camera.len(), height, self.camera_stride)
+        };
         let jpeg = if format == PixelFormat::Mjpeg {
             let frame = mjpeg::frame_at(camera, 0, sequence).ok()??;
             if (frame.width, frame.height) != (width, height) {
@@ -135,6 +144,17 @@ fn repack(camera: &[u8], stride: usize, dst: &mut VideoBuffer) -> Option<()> {
     Some(())
 }
 
+/// The row length of a one-plane picture of `height` rows in a buffer of
+/// `len` bytes: the buffer split evenly into rows when it splits into rows at
+/// least `tight` long, else `tight`.
+fn row_length(len: usize, height: u32, tight: usize) -> usize {
+    let rows = height as usize;
+    match len.checked_div(rows) {
+        Some(row) if row > tight && len.is_multiple_of(rows) => row,
+        _ => tight,
+    }
+}
+
 /// A pooled picture; an MJPEG one with room for `bytes` bytes.
 fn make(format: PixelFormat, width: u32, height: u32, bytes: usize) -> FrameData {
     let made = if format == PixelFormat::Mjpeg {
@@ -168,6 +188,19 @@ mod tests {
         let expected: Vec<u8> = (0..8).chain(12..20).collect();
         assert_eq!(picture.plane(0), &expected[..]);
         assert!(pictures.copy(&camera[..19], 1).is_none(), "too short");
+    }
+
+    #[test]
+    fn rows_of_a_camera_that_does_not_say_are_read_off_the_buffer_length() {
+        assert_eq!(row_length(2 * 16, 2, 8), 16);
+        assert_eq!(row_length(2 * 8, 2, 8), 8);
+        assert_eq!(row_length(17, 2, 8), 8, "not whole rows");
+        assert_eq!(row_length(0, 0, 8), 8);
+        let mut pictures = Pictures::new(PixelFormat::Yuy2, 4, 2, 0, 0).unwrap();
+        let camera: Vec<u8> = (0..24).collect();
+        let frame = pictures.copy(&camera, 0).expect("a picture");
+        let expected: Vec<u8> = (0..8).chain(12..20).collect();
+        assert_eq!(frame.video().unwrap().plane(0), &expected[..]);
     }
 
     #[test]

@@ -18,27 +18,20 @@
 //! `groupId` is the bus (`nokhwa:group:<bus_info>`), shared by the nodes of
 //! one physical camera.
 //!
-//! **Modes** are exact (format, size, rate) triples, since cameras have
-//! discrete modes and nokhwa opens only whole frame rates: intervals of
-//! `1/N` s give rate N; rate ranges and stepwise sizes are offered at the
-//! usual rates and sizes inside them. Where several modes fit a request
-//! equally well the first one wins, so they are listed nearest the default
-//! first (640x480 at 30 where the camera has it, see [`defaults`]): by size,
-//! then rate, then format, raw formats before MJPEG (no decoding).
+//! **Modes**: intervals of `1/N` s give rate N (nokhwa opens only whole
+//! rates); rate ranges and stepwise sizes are offered at the usual rates and
+//! sizes inside them; the order is the shared one (`modes`).
 
 use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
+use super::super::modes::{camera_entry, nearest_default_first, MAX_MODES};
+use super::super::{Listed, PREFIX};
 use super::v4l2::{self, fourcc, IntervalSpec, Node, SizeSpec};
-use super::PREFIX;
-use crate::device::{Capabilities, DeviceEntry, DeviceInfo, Range, VideoMode};
+use crate::device::{Range, VideoMode};
 use crate::frame::{PixelFormat, MAX_DIMENSION};
-use crate::kind::MediaKind;
-
-/// Most modes offered per camera.
-const MAX_MODES: usize = 512;
 /// Sizes offered inside a stepwise or continuous size range (when they fit its steps).
 const USUAL_SIZES: [(u32, u32); 11] = [
     (160, 120),
@@ -56,7 +49,7 @@ const USUAL_SIZES: [(u32, u32); 11] = [
 /// Rates offered inside a range of frame intervals.
 const USUAL_RATES: [u32; 11] = [120, 90, 60, 50, 30, 25, 24, 20, 15, 10, 5];
 
-/// The V4L2 formats we deliver, in order of preference, with our name for each.
+/// The V4L2 formats we deliver, with our name for each.
 const FORMATS: [(u32, PixelFormat); 5] = [
     (fourcc(b"YUYV"), PixelFormat::Yuy2),
     (fourcc(b"NV12"), PixelFormat::Nv12),
@@ -126,13 +119,6 @@ fn video_number(name: &[u8]) -> Option<u32> {
     })
 }
 
-/// A camera node as listed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Camera {
-    pub node: NodePath,
-    pub entry: DeviceEntry,
-}
-
 /// What one node says about itself.
 struct Probed {
     node: NodePath,
@@ -142,11 +128,11 @@ struct Probed {
 }
 
 /// Every camera present now, in node order, with its stable id.
-pub(crate) fn cameras() -> Vec<Camera> {
+pub(crate) fn cameras() -> Vec<Listed> {
     let probed: Vec<Probed> = node_paths()
         .into_iter()
         .filter_map(|node| {
-            let _access = super::access();
+            let _access = super::super::access();
             // The `v4l` bindings and drivers are outside our control: a panic
             // while asking one node leaves that node out, nothing more.
             catch_unwind(AssertUnwindSafe(|| probe(node)))
@@ -176,28 +162,20 @@ pub(crate) fn cameras() -> Vec<Camera> {
             )
         };
         let label = if p.caps.card.is_empty() {
-            path
+            path.clone()
         } else {
             p.caps.card.clone()
         };
-        let (default_width, default_height, default_frame_rate) = defaults(&p.modes);
-        out.push(Camera {
-            node: p.node.clone(),
-            entry: DeviceEntry {
-                info: DeviceInfo {
-                    device_id,
-                    kind: MediaKind::Video,
-                    label,
-                    group_id,
-                },
-                capabilities: Capabilities::Video {
-                    modes: p.modes.clone(),
-                    facing_mode: p.facing_mode.clone(),
-                    default_width,
-                    default_height,
-                    default_frame_rate,
-                },
-            },
+        out.push(Listed {
+            target: p.node.clone(),
+            place: path,
+            entry: camera_entry(
+                device_id,
+                label,
+                group_id,
+                p.modes.clone(),
+                p.facing_mode.clone(),
+            ),
         });
     }
     out
@@ -265,31 +243,6 @@ fn modes_of(fd: i32) -> Vec<VideoMode> {
     modes
 }
 
-/// Order modes by how far they are from the default size and rate, then by
-/// format (the order of [`FORMATS`]).
-fn nearest_default_first(modes: &mut [VideoMode]) {
-    let (width, height, rate) = defaults(modes);
-    let rank = |f: PixelFormat| {
-        FORMATS
-            .iter()
-            .position(|(_, g)| *g == f)
-            .unwrap_or(FORMATS.len())
-    };
-    modes.sort_by(|a, b| {
-        let key = |m: &VideoMode| {
-            (
-                m.width.max.abs_diff(width) + m.height.max.abs_diff(height),
-                (m.frame_rate.max - rate).abs(),
-                rank(m.format),
-            )
-        };
-        let (ka, kb) = (key(a), key(b));
-        ka.0.cmp(&kb.0)
-            .then(ka.1.total_cmp(&kb.1))
-            .then(ka.2.cmp(&kb.2))
-    });
-}
-
 fn sizes_in(spec: SizeSpec) -> Vec<(u32, u32)> {
     match spec {
         SizeSpec::Discrete { width, height } => vec![(width, height)],
@@ -346,60 +299,9 @@ fn rates_in(spec: IntervalSpec) -> Vec<u32> {
     }
 }
 
-/// The size and rate a track gets when nothing is asked: 640x480 at 30 where
-/// the camera has it, else the largest size up to 640 wide (or the smallest
-/// size), at 30 or the fastest rate below it (or its slowest).
-fn defaults(modes: &[VideoMode]) -> (u32, u32, f64) {
-    let sizes: Vec<(u32, u32)> = modes.iter().map(|m| (m.width.max, m.height.max)).collect();
-    let size = if sizes.contains(&(640, 480)) {
-        (640, 480)
-    } else {
-        sizes
-            .iter()
-            .copied()
-            .filter(|&(w, _)| w <= 640)
-            .max_by_key(|&(w, h)| u64::from(w) * u64::from(h))
-            .or_else(|| {
-                sizes
-                    .iter()
-                    .copied()
-                    .min_by_key(|&(w, h)| u64::from(w) * u64::from(h))
-            })
-            .unwrap_or((640, 480))
-    };
-    let rates: Vec<f64> = modes
-        .iter()
-        .filter(|m| (m.width.max, m.height.max) == size)
-        .map(|m| m.frame_rate.max)
-        .collect();
-    let rate = if rates.contains(&30.0) {
-        30.0
-    } else {
-        rates
-            .iter()
-            .copied()
-            .filter(|&r| r < 30.0)
-            .fold(None, |best: Option<f64>, r| {
-                Some(best.map_or(r, |b| b.max(r)))
-            })
-            .or_else(|| rates.iter().copied().reduce(f64::min))
-            .unwrap_or(30.0)
-    };
-    (size.0, size.1, rate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mode(format: PixelFormat, w: u32, h: u32, fps: f64) -> VideoMode {
-        VideoMode {
-            format,
-            width: Range::exactly(w),
-            height: Range::exactly(h),
-            frame_rate: Range::exactly(fps),
-        }
-    }
 
     #[test]
     fn only_video_nodes_with_a_number_count() {
@@ -451,51 +353,5 @@ mod tests {
             sizes_in(spec),
             vec![(320, 240), (640, 480), (1280, 720), (1600, 720)]
         );
-    }
-
-    #[test]
-    fn modes_are_listed_nearest_the_default_first_raw_before_mjpeg() {
-        let (y, j) = (PixelFormat::Yuy2, PixelFormat::Mjpeg);
-        let mut modes = vec![
-            mode(j, 1280, 720, 30.0),
-            mode(y, 320, 240, 30.0),
-            mode(j, 640, 480, 30.0),
-            mode(y, 640, 480, 15.0),
-            mode(y, 640, 480, 30.0),
-        ];
-        nearest_default_first(&mut modes);
-        let order: Vec<(PixelFormat, u32, f64)> = modes
-            .iter()
-            .map(|m| (m.format, m.width.max, m.frame_rate.max))
-            .collect();
-        assert_eq!(
-            order,
-            vec![
-                (y, 640, 30.0),
-                (j, 640, 30.0),
-                (y, 640, 15.0),
-                (y, 320, 30.0),
-                (j, 1280, 30.0)
-            ]
-        );
-    }
-
-    #[test]
-    fn defaults_prefer_vga_at_30_then_the_nearest_below() {
-        let y = PixelFormat::Yuy2;
-        let vga = [
-            mode(y, 320, 240, 30.0),
-            mode(y, 640, 480, 15.0),
-            mode(y, 640, 480, 30.0),
-        ];
-        assert_eq!(defaults(&vga), (640, 480, 30.0));
-        let no_vga = [
-            mode(y, 320, 240, 60.0),
-            mode(y, 320, 240, 20.0),
-            mode(y, 1280, 720, 30.0),
-        ];
-        assert_eq!(defaults(&no_vga), (320, 240, 20.0));
-        let only_big = [mode(y, 1920, 1080, 60.0), mode(y, 1280, 720, 60.0)];
-        assert_eq!(defaults(&only_big), (1280, 720, 60.0));
     }
 }

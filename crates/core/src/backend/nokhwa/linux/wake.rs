@@ -5,7 +5,7 @@
 //! frames (or never starts) would keep its capture thread, and whoever waits
 //! to close it, waiting for ever. We find the descriptor nokhwa opened (the
 //! one on the camera's node in `/proc/self/fd` that was not there before
-//! opening; opening and listing hold [`super::access`] so our own listing
+//! opening; opening and listing hold `access` (the backend module) so our own listing
 //! cannot add one meanwhile) and, to stop, issue `VIDIOC_STREAMOFF` on it:
 //! the kernel then wakes the waiting `poll()` and nokhwa's `VIDIOC_DQBUF`
 //! fails, so the thread returns at once.

@@ -66,6 +66,11 @@ impl Health {
         }
     }
 
+    /// Whether the tracks were ended already.
+    pub(super) fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::Acquire)
+    }
+
     /// How long since data last arrived (or the stream started).
     pub(super) fn silent_for(&self) -> Duration {
         let quiet_us = monotonic_us() - self.last_data_us.load(Ordering::Relaxed);

@@ -1,8 +1,18 @@
-//! Real microphones through cpal (ALSA on Linux, CoreAudio, WASAPI).
+//! Real microphones through cpal (ALSA on Linux, CoreAudio on macOS, WASAPI
+//! on Windows).
 //!
-//! Devices are the input devices of cpal's default host, the default one
-//! first. A device id is `cpal:` + cpal's own device id (the ALSA PCM name,
-//! e.g. `cpal:default`), so it is the same in every process and run.
+//! Devices are the input devices of cpal's default host, the system default
+//! one first. A device id is `cpal:` + cpal's own stable device id
+//! ([`cpal::DeviceId::id`], without its host prefix), the same in every
+//! process and run, never a list position or a label:
+//! - ALSA: the PCM name (`cpal:default`, `cpal:hw:CARD=0,DEV=0`);
+//! - WASAPI: the endpoint id string of the `IMMDevice`
+//!   (`cpal:{0.0.1.00000000}.{9c5b0b8c-...}`), kept by Windows for the
+//!   endpoint across reboots and re-plugging into the same port;
+//! - CoreAudio: the device's UID (`kAudioDevicePropertyDeviceUID`, e.g.
+//!   `cpal:BuiltInMicrophoneDevice`), which CoreAudio keeps across boots.
+//!
+//! A device cpal cannot name (its id query fails) is not listed.
 //!
 //! A device advertises its default configuration (sample rate, channel count,
 //! f32 / s16): ALSA's `default` / `plug` PCMs claim every rate and channel
@@ -15,6 +25,24 @@
 //! buffers of a [`crate::pool::FramePool`] filled at open, and calls [`SourceSink::deliver`]:
 //! it never blocks and allocates nothing in steady state.
 //!
+//! Errors cpal reports on a running stream (stream.rs, [`stream::verdict`]):
+//! xruns (and a refused real-time priority) are only glitches and change
+//! nothing; a device that went away (`DeviceNotAvailable`: unplugged,
+//! disabled, WASAPI's `AUDCLNT_E_DEVICE_INVALIDATED`, CoreAudio's
+//! `kAudioDevicePropertyDeviceIsAlive`), a stream invalidated (WASAPI's
+//! `AUDCLNT_E_RESOURCES_INVALIDATED` or a default-device stream whose
+//! default changed, CoreAudio's sample rate changed under it) or a host
+//! gone (the Windows audio service, PulseAudio) end the tracks, once, saying
+//! so, and are a possible `devicechange`; a stream cpal rerouted by itself
+//! (`DeviceChanged`) keeps running and is a possible `devicechange`.
+//!
+//! `devicechange` (watch.rs): cpal 0.18 has no device-list notifications (its
+//! WASAPI and CoreAudio listeners serve only its own streams), so while a
+//! change notifier is set a watcher thread lists the input device ids (the
+//! default first) once a second (on Linux: when the capture nodes in
+//! `/dev/snd` changed) and calls the notifier when the list changed, and at
+//! once when a stream reported its device gone or changed.
+//!
 //! On Linux the backend first loads the system's libasound (libasound.rs);
 //! without it the backend is unavailable and says why, and no ALSA function
 //! is called.
@@ -25,20 +53,22 @@ mod libasound;
 #[cfg(target_os = "linux")]
 mod quiet_alsa;
 mod stream;
+mod watch;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use cpal::traits::{DeviceTrait, HostTrait};
 
 use crate::backend::usage::{DeviceUsage, UsageTable};
-use crate::backend::{Backend, Driver, SourceSink};
+use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::device::{AudioMode, Capabilities, DeviceEntry, DeviceInfo, Range};
 use crate::error::{Error, Result};
 use crate::frame::SampleFormat;
 use crate::kind::MediaKind;
 use crate::settings::NativeMode;
 use stream::{CpalDriver, StreamOwner};
+use watch::{Alarm, Watcher};
 
 /// The prefix of every cpal device id.
 pub const PREFIX: &str = "cpal:";
@@ -61,8 +91,14 @@ pub(super) fn quiet() -> quiet_alsa::QuietAlsa {
     quiet_alsa::QuietAlsa::new()
 }
 
+/// Nothing to keep quiet without ALSA (a value all the same, held like Linux's).
 #[cfg(not(target_os = "linux"))]
-pub(super) fn quiet() {}
+pub(super) struct Quiet;
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn quiet() -> Quiet {
+    Quiet
+}
 
 /// ALSA PCMs that are not microphones, by plugin name (the part of the id
 /// before any `:`): `null` captures silence forever; the others are alsa-lib's
@@ -87,9 +123,14 @@ const NOT_MICROPHONES: [&str; 13] = [
     "usbstream",
 ];
 
-/// Whether the device id names one of [`NOT_MICROPHONES`].
-fn is_not_a_microphone(id: &str) -> bool {
-    let pcm = id.strip_prefix(PREFIX).unwrap_or(id);
+/// Whether `id` is an ALSA PCM named in [`NOT_MICROPHONES`]. Only ALSA
+/// names devices by plugin: a WASAPI endpoint id or a CoreAudio UID that
+/// happens to start with `pulse` or `null` is a device like any other.
+fn is_not_a_microphone(id: &cpal::DeviceId) -> bool {
+    if !id.host().name().eq_ignore_ascii_case("alsa") {
+        return false;
+    }
+    let pcm = id.id();
     let plugin = pcm.split(':').next().unwrap_or(pcm);
     NOT_MICROPHONES.contains(&plugin)
 }
@@ -99,6 +140,11 @@ pub struct CpalBackend {
     /// Why it cannot be used on this machine (no libasound): it then calls
     /// no ALSA function, lists no device and refuses to open any.
     unavailable: Option<String>,
+    /// Raised by a stream whose device went away or changed: the watcher
+    /// then calls the change notifier at once.
+    alarm: Arc<Alarm>,
+    /// Watches the device list while a change notifier is set.
+    watcher: Mutex<Option<Watcher>>,
 }
 
 impl Default for CpalBackend {
@@ -114,16 +160,20 @@ impl CpalBackend {
     pub fn new() -> CpalBackend {
         CpalBackend {
             unavailable: libasound::load().err(),
+            alarm: Arc::new(Alarm::default()),
+            watcher: Mutex::new(None),
         }
     }
 }
 
+/// Our id of a device: `cpal:` + cpal's stable id, or `None` when cpal
+/// cannot name it or it is an ALSA PCM that is not a microphone.
 fn device_id_of(device: &cpal::Device) -> Option<String> {
-    let raw = match device.id() {
-        Ok(id) => id.id().to_string(),
-        Err(_) => device.description().ok()?.name().to_string(),
-    };
-    Some(format!("{PREFIX}{raw}"))
+    let id = device.id().ok()?;
+    if is_not_a_microphone(&id) {
+        return None;
+    }
+    Some(format!("{PREFIX}{}", id.id()))
 }
 
 pub(super) fn label_of(device: &cpal::Device, fallback: &str) -> String {
@@ -231,42 +281,50 @@ fn capabilities(device: &cpal::Device) -> Option<Capabilities> {
     })
 }
 
-/// The input devices of the default host, the default one first.
+/// The input devices of the default host, the system default one first.
+///
+/// cpal's default device is a device of its own on some hosts (WASAPI's
+/// follows the system default from stream to stream); its id is that of the
+/// endpoint it stands for now, so the listed device of that id is moved
+/// first and kept, and the default handle is used only when the list lacks it.
 fn input_devices() -> Vec<(String, cpal::Device)> {
     let host = cpal::default_host();
-    let default_id = host
-        .default_input_device()
-        .as_ref()
-        .and_then(device_id_of)
-        .filter(|id| !is_not_a_microphone(id));
+    let default = host.default_input_device();
+    let default_id = default.as_ref().and_then(device_id_of);
 
     let mut out: Vec<(String, cpal::Device)> = Vec::new();
     if let Ok(devices) = host.input_devices() {
         for d in devices {
             if let Some(id) = device_id_of(&d) {
-                if is_not_a_microphone(&id) {
-                    continue;
-                }
                 if !out.iter().any(|(known, _)| *known == id) {
                     out.push((id, d));
                 }
             }
         }
     }
-    if let Some(default_id) = default_id {
+    // ALSA lists in its configuration's order (`default` and the system's
+    // choices first). WASAPI's endpoint collection has no order of its own
+    // (Wine's differs from process to process): sorted by id, the list is the
+    // same in every process and changes only when a device comes or goes.
+    if !host.id().name().eq_ignore_ascii_case("alsa") {
+        out.sort_by(|(a, _), (b, _)| a.cmp(b));
+    }
+    if let (Some(default_id), Some(default)) = (default_id, default) {
         match out.iter().position(|(id, _)| *id == default_id) {
             Some(i) => {
                 let d = out.remove(i);
                 out.insert(0, d);
             }
-            None => {
-                if let Some(d) = host.default_input_device() {
-                    out.insert(0, (default_id, d));
-                }
-            }
+            None => out.insert(0, (default_id, default)),
         }
     }
     out
+}
+
+/// The ids of the input devices now, the default first, into `out`.
+fn input_device_ids(out: &mut Vec<String>) {
+    out.clear();
+    out.extend(input_devices().into_iter().map(|(id, _)| id));
 }
 
 impl Backend for CpalBackend {
@@ -331,7 +389,7 @@ impl Backend for CpalBackend {
             channels,
             chunk: chunk_frames.max(1),
         };
-        let owner = StreamOwner::start(device, shape, sink, device_id)?;
+        let owner = StreamOwner::start(device, shape, sink, device_id, Arc::clone(&self.alarm))?;
         count(device_id, |u| u.opens += 1);
         Ok(Box::new(CpalDriver {
             device_id: device_id.to_string(),
@@ -346,6 +404,19 @@ impl Backend for CpalBackend {
     fn unavailable(&self) -> Option<String> {
         self.unavailable.clone()
     }
+
+    fn set_change_notifier(&self, notifier: ChangeNotifier) {
+        if self.unavailable.is_some() {
+            return;
+        }
+        // Without a thread there is no `devicechange` from this backend; capture still works.
+        let watcher = Watcher::start(notifier, Arc::clone(&self.alarm)).ok();
+        let old = std::mem::replace(
+            &mut *self.watcher.lock().unwrap_or_else(PoisonError::into_inner),
+            watcher,
+        );
+        drop(old);
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -354,4 +425,34 @@ pub(super) struct Shape {
     pub(super) rate: u32,
     pub(super) channels: u16,
     pub(super) chunk: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_not_a_microphone;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn alsa_plugins_that_are_not_microphones_are_left_out() {
+        let alsa = |pcm: &str| cpal::DeviceId::new(cpal::HostId::Alsa, pcm);
+        assert!(is_not_a_microphone(&alsa("null")));
+        assert!(is_not_a_microphone(&alsa("pulse")));
+        assert!(is_not_a_microphone(&alsa("jack:foo")));
+        assert!(!is_not_a_microphone(&alsa("default")));
+        assert!(!is_not_a_microphone(&alsa("hw:CARD=0,DEV=0")));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn only_alsa_names_devices_by_plugin() {
+        let id = cpal::DeviceId::new(cpal::HostId::Wasapi, "null");
+        assert!(!is_not_a_microphone(&id));
+    }
+
+    #[cfg(target_os = "macos")]
+    #[test]
+    fn only_alsa_names_devices_by_plugin() {
+        let id = cpal::DeviceId::new(cpal::HostId::CoreAudio, "pulse");
+        assert!(!is_not_a_microphone(&id));
+    }
 }

@@ -10,6 +10,7 @@ use cpal::traits::{DeviceTrait, StreamTrait};
 
 use super::chunker::Chunker;
 use super::health::Health;
+use super::watch::Alarm;
 use super::{count, cpal_format, label_of, Shape};
 use crate::backend::{Driver, SourceSink};
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ impl StreamOwner {
         shape: Shape,
         sink: SourceSink,
         device_id: &str,
+        alarm: Arc<Alarm>,
     ) -> Result<StreamOwner> {
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
         let (dropped_tx, dropped_rx) = mpsc::channel::<()>();
@@ -55,7 +57,7 @@ impl StreamOwner {
             .name("lms-cpal".into())
             .spawn(move || {
                 let _quiet = super::quiet();
-                let stream = match build(&device, &id, shape, sink.clone(), &health_in) {
+                let stream = match build(&device, &id, shape, sink.clone(), &health_in, &alarm) {
                     Ok(s) => s,
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -74,7 +76,8 @@ impl StreamOwner {
                         Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
                         Err(RecvTimeoutError::Timeout) => {
                             let silent = health_in.silent_for();
-                            if silent >= stall_limit {
+                            if silent >= stall_limit && !health_in.has_failed() {
+                                alarm.raise();
                                 health_in.fail(
                                     &sink,
                                     &format!(
@@ -136,6 +139,7 @@ fn build(
     shape: Shape,
     sink: SourceSink,
     health: &Arc<Health>,
+    alarm: &Arc<Alarm>,
 ) -> std::result::Result<cpal::Stream, String> {
     let name = format!("{id} ({})", label_of(device, "cpal device"));
     let fixed = cpal::StreamConfig {
@@ -165,20 +169,27 @@ fn build(
         let mut chunker = Chunker::new(shape, sink.clone(), Arc::clone(health));
         let error_sink = sink.clone();
         let error_health = Arc::clone(health);
+        let error_alarm = Arc::clone(alarm);
+        let error_id = id.to_string();
         let result = device.build_input_stream_raw(
             config,
             cpal_format(shape.format),
             move |data: &cpal::Data, _: &cpal::InputCallbackInfo| chunker.push(data),
             move |e: cpal::Error| {
-                if matches!(
-                    e.kind(),
-                    cpal::ErrorKind::Xrun | cpal::ErrorKind::RealtimeDenied
-                ) {
-                    return;
+                let verdict = verdict(e.kind());
+                if verdict.device_change {
+                    error_alarm.raise();
                 }
-                // cpal may call again and again until the stream is dropped: end once.
-                error_health.error_arrived();
-                error_health.fail(&error_sink, &format!("cpal stream error: {e}"));
+                if let Some(why) = verdict.ends {
+                    // cpal may call again and again until the stream is dropped: end once.
+                    error_health.error_arrived();
+                    if !error_health.has_failed() {
+                        error_health.fail(
+                            &error_sink,
+                            &format!("cpal stream error: device {error_id} {why} ({e})"),
+                        );
+                    }
+                }
             },
             None,
         );
@@ -188,6 +199,50 @@ fn build(
         }
     }
     Err(last)
+}
+
+/// What a stream error means for the tracks and the device list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Verdict {
+    /// Ends the tracks, saying this (followed by cpal's message).
+    pub(super) ends: Option<&'static str>,
+    /// The device list may have changed (a device gone, another default).
+    pub(super) device_change: bool,
+}
+
+/// How the cpal backend answers each kind of error cpal reports on a running
+/// stream. Only glitches keep a stream going; every other kind means cpal's
+/// stream delivers no more (WASAPI's capture thread returns after it,
+/// CoreAudio pauses the unit, ALSA's worker stops).
+pub(super) fn verdict(kind: cpal::ErrorKind) -> Verdict {
+    use cpal::ErrorKind as K;
+    let (ends, device_change) = match kind {
+        // An overrun (a period lost, WASAPI's data discontinuity, CoreAudio's
+        // processor overload) or real-time priority refused: a glitch, not an end.
+        K::Xrun | K::RealtimeDenied => (None, false),
+        // cpal moved a default-device stream to the new default by itself
+        // (PipeWire, iOS): it keeps running, and the default changed.
+        K::DeviceChanged => (None, true),
+        // Unplugged, disabled, WASAPI's AUDCLNT_E_DEVICE_INVALIDATED,
+        // CoreAudio's "device is alive" turning false, ALSA's ENODEV.
+        K::DeviceNotAvailable => (Some("was disconnected or removed"), true),
+        // WASAPI's AUDCLNT_E_RESOURCES_INVALIDATED or a default-device stream
+        // whose default moved elsewhere, CoreAudio's sample rate changed
+        // under the stream: this stream cannot go on.
+        K::StreamInvalidated => (
+            Some("stopped: its stream was invalidated (the device was reconfigured or the system default changed)"),
+            true,
+        ),
+        // The Windows audio service or the sound server stopped.
+        K::HostUnavailable => (Some("stopped: the audio service went away"), true),
+        K::PermissionDenied => (Some("stopped: access to it was revoked"), false),
+        K::DeviceBusy => (Some("stopped: another program took it"), false),
+        _ => (Some("failed"), false),
+    };
+    Verdict {
+        ends,
+        device_change,
+    }
 }
 
 pub(super) struct CpalDriver {
@@ -208,5 +263,42 @@ impl Driver for CpalDriver {
 impl Drop for CpalDriver {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict;
+    use cpal::ErrorKind as K;
+
+    #[test]
+    fn glitches_go_on_and_a_device_gone_ends_and_is_a_change() {
+        for glitch in [K::Xrun, K::RealtimeDenied] {
+            let v = verdict(glitch);
+            assert!(v.ends.is_none() && !v.device_change, "{glitch:?}");
+        }
+        let rerouted = verdict(K::DeviceChanged);
+        assert!(rerouted.ends.is_none() && rerouted.device_change);
+        for gone in [
+            K::DeviceNotAvailable,
+            K::StreamInvalidated,
+            K::HostUnavailable,
+        ] {
+            let v = verdict(gone);
+            assert!(v.ends.is_some() && v.device_change, "{gone:?}");
+        }
+        for fatal in [
+            K::PermissionDenied,
+            K::DeviceBusy,
+            K::BackendError,
+            K::Other,
+        ] {
+            let v = verdict(fatal);
+            assert!(v.ends.is_some() && !v.device_change, "{fatal:?}");
+        }
+        assert_eq!(
+            verdict(K::DeviceNotAvailable).ends,
+            Some("was disconnected or removed")
+        );
     }
 }

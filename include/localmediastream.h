@@ -153,7 +153,9 @@ typedef struct lms_frame {
   // track has the same count, except the last of a file that ends, which
   // holds just what was left.
   uint32_t sample_count;
-  // Microseconds on CLOCK_MONOTONIC when the frame was captured.
+  // Microseconds when the frame was captured, on the clock the OS stamps
+  // captures with: CLOCK_MONOTONIC (Linux), the host clock (macOS),
+  // QueryPerformanceCounter (Windows).
   int64_t timestamp_us;
   // The source's capture sequence number (gaps mean frames this track skipped or dropped).
   uint64_t sequence;

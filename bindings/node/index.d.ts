@@ -145,7 +145,7 @@ export interface MediaTrackSupportedConstraints {
 // ---- frames ----
 
 interface FrameBase {
-  /** Capture time: microseconds on the monotonic clock (CLOCK_MONOTONIC). */
+  /** Capture time: microseconds on the OS capture clock (CLOCK_MONOTONIC on Linux, the host clock on macOS, QueryPerformanceCounter on Windows). */
   readonly timestamp: number;
   /** The source's capture counter: +1 per captured frame; gaps mean frames this track skipped or dropped. */
   readonly sequence: number;

@@ -7,6 +7,19 @@
 
 #include "harness.h"
 
+/*
+ * Portability: the tests are C99 plus POSIX threads and clocks (pthread
+ * create/join, mutexes and barriers; clock_gettime(CLOCK_MONOTONIC),
+ * nanosleep), and nothing else of POSIX (no fork, signals, setenv, paths).
+ * On Windows they build with mingw-w64 and -pthread: its winpthreads library
+ * has all of these (scripts/test-windows-c links it statically), and its
+ * CLOCK_MONOTONIC is QueryPerformanceCounter, the clock the library stamps
+ * frames with there. MSVC has no pthreads.
+ */
+#if defined(_WIN32) && !defined(__MINGW32__)
+#error "the C tests need POSIX threads: on Windows build them with mingw-w64 and -pthread (winpthreads)"
+#endif
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -50,10 +63,15 @@ static inline int scaled(int n) {
     return n / 3 > 0 ? n / 3 : 1;
 }
 
-static inline long long now_ms(void) {
+/* Microseconds on CLOCK_MONOTONIC: the clock of lms_frame.timestamp_us. */
+static inline long long now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static inline long long now_ms(void) {
+    return now_us() / 1000;
 }
 
 static inline void sleep_ms(int ms) {

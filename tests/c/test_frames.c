@@ -114,6 +114,36 @@ static void the_default_picture_is_i420_and_scaling_keeps_the_sequence(void) {
     CHECK_OK(lms_track_free(t));
 }
 
+/* Timestamps are on CLOCK_MONOTONIC (QueryPerformanceCounter on Windows), as
+ * the header says: a frame and a chunk are stamped after lms_open was called
+ * and before the read returned. */
+static void timestamps_are_on_the_monotonic_clock(void) {
+    lms_stream s;
+    lms_track t;
+    lms_frame f;
+    int kind;
+    configure(CONFIG_REALTIME);
+    for (kind = 0; kind < 2; kind++) {
+        long long before = now_us(), after;
+        s = open_stream(kind == LMS_TRACK_KIND_VIDEO ? "{\"video\": true}" : "{\"audio\": true}");
+        if (s.id == 0) {
+            continue;
+        }
+        t = first_track(s, (lms_track_kind)kind);
+        if (t.id != 0 && read_frame(t, &f)) {
+            after = now_us();
+            CHECK_MSG(f.timestamp_us >= before && f.timestamp_us <= after,
+                      "%s timestamp %lld us is not between %lld (before lms_open) and %lld (after the read)",
+                      kind == LMS_TRACK_KIND_VIDEO ? "video" : "audio", (long long)f.timestamp_us, before, after);
+            CHECK_OK(lms_frame_release(&f));
+        }
+        if (t.id != 0) {
+            CHECK_OK(lms_track_free(t));
+        }
+        CHECK_OK(lms_stream_free(s));
+    }
+}
+
 /* One reader of an unpaced camera sees every frame, in order, with rising timestamps. */
 static void one_reader_of_an_unpaced_camera_sees_consecutive_sequences(void) {
     lms_track t;
@@ -648,6 +678,7 @@ int main(void) {
     static const harness_case cases[] = {
         TEST(every_pixel_format_has_its_layout_and_sequence),
         TEST(the_default_picture_is_i420_and_scaling_keeps_the_sequence),
+        TEST(timestamps_are_on_the_monotonic_clock),
         TEST(one_reader_of_an_unpaced_camera_sees_consecutive_sequences),
         TEST(audio_chunks_have_their_format_rate_and_size),
         TEST(a_black_picture_carries_no_sequence_code),

@@ -62,7 +62,8 @@ impl PyFrame {
             FrameData::Audio(a) => vec![a.bytes().len()],
         }
     }
-    /// Microseconds on the monotonic clock (CLOCK_MONOTONIC) when captured.
+    /// Microseconds on the OS capture clock when captured (CLOCK_MONOTONIC on
+    /// Linux, the host clock on macOS, QueryPerformanceCounter on Windows).
     #[getter]
     fn timestamp_us(&self) -> i64 {
         self.inner.timestamp_us()

@@ -113,7 +113,9 @@ pub struct lms_frame {
     /// track has the same count, except the last of a file that ends, which
     /// holds just what was left.
     pub sample_count: u32,
-    /// Microseconds on CLOCK_MONOTONIC when the frame was captured.
+    /// Microseconds when the frame was captured, on the clock the OS stamps
+    /// captures with: CLOCK_MONOTONIC (Linux), the host clock (macOS),
+    /// QueryPerformanceCounter (Windows).
     pub timestamp_us: i64,
     /// The source's capture sequence number (gaps mean frames this track skipped or dropped).
     pub sequence: u64,

@@ -6,14 +6,21 @@ use std::time::{Duration, Instant};
 
 use lms_core::MediaDevices;
 
+/// The reading thread's CPU time (Unix systems; elsewhere NaN, printed as such).
+#[cfg(unix)]
 fn thread_cpu_ns() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `ts` is a valid, writable timespec; the clock exists on Linux.
+    // SAFETY: `ts` is a valid, writable timespec; the clock exists on Linux and macOS.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_ns() -> f64 {
+    f64::NAN
 }
 
 fn main() -> Result<(), lms_core::Error> {

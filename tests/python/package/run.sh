@@ -66,10 +66,18 @@ tr -s ' \n' ' ' <"$work/auditwheel.txt" | grep -q 'consistent with the following
   || fail "auditwheel does not find the wheel consistent with manylinux_2_28_x86_64"
 
 echo "== package test: pip install the wheel, no Rust toolchain on PATH"
-# Only the system's programs: no ~/.cargo/bin, no target/package-venv.
-bare_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Only the system's programs: no ~/.cargo/bin, no target/package-venv. A
+# cargo or rustc there (Debian's, which scripts/platforms installs) is
+# shadowed by one that fails, so nothing can build a Rust crate.
+mkdir -p "$work/no-rust"
 for tool in cargo rustc; do
-  ! PATH=$bare_path command -v "$tool" >/dev/null || fail "$tool is on $bare_path"
+  printf '#!/bin/sh\necho "%s was called: the wheel must install without a Rust toolchain" >&2\nexit 97\n' \
+    "$tool" >"$work/no-rust/$tool"
+  chmod +x "$work/no-rust/$tool"
+done
+bare_path=$work/no-rust:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+for tool in cargo rustc; do
+  [ "$(PATH=$bare_path command -v "$tool")" = "$work/no-rust/$tool" ] || fail "a real $tool is on $bare_path"
 done
 python3 -m venv "$work/wheel-venv"
 py="$work/wheel-venv/bin/python"

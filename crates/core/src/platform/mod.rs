@@ -88,7 +88,11 @@ mod tests {
         assert_ne!(first, id(&b), "two files");
         let b_id = id(&b);
         std::fs::rename(&b, &a).unwrap();
-        assert_eq!(id(&a), b_id, "a rename keeps the identity of the file moved");
+        assert_eq!(
+            id(&a),
+            b_id,
+            "a rename keeps the identity of the file moved"
+        );
         assert_ne!(id(&a), first, "the name now names another file");
         std::fs::remove_dir_all(&dir).unwrap();
     }

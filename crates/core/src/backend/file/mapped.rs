@@ -39,9 +39,8 @@ pub(crate) fn version(path: &Path) -> Result<FileVersion> {
             path.display()
         )));
     }
-    let id = file_id(path, &meta).map_err(|e| {
-        Error::NotReadable(format!("{}: cannot read it: {e}", path.display()))
-    })?;
+    let id = file_id(path, &meta)
+        .map_err(|e| Error::NotReadable(format!("{}: cannot read it: {e}", path.display())))?;
     Ok(FileVersion {
         id,
         len: meta.len(),

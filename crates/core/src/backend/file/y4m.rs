@@ -586,7 +586,10 @@ mod tests {
             let mut broken = ok.clone();
             broken[at] = b'X';
             let e = parse(&broken).unwrap_err().message();
-            assert!(e.contains(&format!("at byte {at}: expected \"FRAME\"")), "{e}");
+            assert!(
+                e.contains(&format!("at byte {at}: expected \"FRAME\"")),
+                "{e}"
+            );
         }
         let e = parse(b"YUV4MPEG2 W2 H2\n").unwrap_err().message();
         assert!(e.contains("no frame"), "{e}");

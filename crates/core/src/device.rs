@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::controls::{caps_json, ControlCaps};
 use crate::frame::{PixelFormat, SampleFormat};
 use crate::kind::MediaKind;
 
@@ -70,6 +71,8 @@ pub enum Capabilities {
         /// Native modes, preferred first.
         modes: Vec<VideoMode>,
         facing_mode: Option<String>,
+        /// The camera's controls (Image Capture); empty for a camera without any.
+        controls: ControlCaps,
         /// The size and rate a track gets when nothing is asked (640x480 at 30 where possible).
         default_width: u32,
         default_height: u32,
@@ -108,8 +111,12 @@ impl Capabilities {
         m.insert("groupId".into(), json!(device.group_id));
         match self {
             Capabilities::Video {
-                modes, facing_mode, ..
+                modes,
+                facing_mode,
+                controls,
+                ..
             } => {
+                caps_json(controls, &mut m);
                 let wmin = modes.iter().map(|m| m.width.min).min().unwrap_or(0);
                 let wmax = modes.iter().map(|m| m.width.max).max().unwrap_or(0);
                 let hmin = modes.iter().map(|m| m.height.min).min().unwrap_or(0);

@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::backend::{self, Backend};
 use crate::config::{Config, Permission};
 use crate::constraints::{MediaStreamConstraints, TrackConstraints};
-use crate::device::{DeviceEntry, DeviceInfo};
+use crate::controls::ControlValues;
+use crate::device::{Capabilities, DeviceEntry, DeviceInfo};
 use crate::error::{Error, Result};
 use crate::events::{EventInfo, ListenerId, Listeners};
 use crate::kind::MediaKind;
@@ -260,8 +261,16 @@ impl MediaDevices {
         }
         let mut candidates = Vec::new();
         let mut owners = Vec::new();
-        for (i, (_, entry)) in entries.iter().enumerate() {
+        for (i, (backend, entry)) in entries.iter().enumerate() {
             let defaults = Defaults::of(&entry.capabilities);
+            let current = match (&entry.capabilities, self.live_source(&entry.info.device_id)) {
+                (_, Some(source)) => source.control_values(),
+                (Capabilities::Video { controls, .. }, None) if !controls.is_empty() => backend
+                    .controls(&entry.info.device_id)
+                    .and_then(|c| c.read().ok())
+                    .unwrap_or_default(),
+                _ => ControlValues::new(),
+            };
             let spaces = match self.live_source(&entry.info.device_id) {
                 Some(source) => {
                     let native = source.native();
@@ -270,9 +279,12 @@ impl MediaDevices {
                         &entry.capabilities,
                         &native,
                         &defaults.of_native(&native),
+                        &current,
                     )
                 }
-                None => selection::fresh_spaces(&entry.info, &entry.capabilities, &defaults),
+                None => {
+                    selection::fresh_spaces(&entry.info, &entry.capabilities, &defaults, &current)
+                }
             };
             owners.extend(std::iter::repeat_n(i, spaces.len()));
             candidates.extend(spaces);
@@ -297,6 +309,7 @@ impl MediaDevices {
                 source
             }
         };
+        source.apply_controls(constraints, &choice.chosen)?;
         MediaStreamTrack::attach(
             &source,
             choice.settings,

@@ -22,6 +22,22 @@ pub enum Prop {
     AutoGainControl,
     NoiseSuppression,
     SampleFormat,
+    WhiteBalanceMode,
+    ExposureMode,
+    FocusMode,
+    ExposureCompensation,
+    ExposureTime,
+    ColorTemperature,
+    Iso,
+    Brightness,
+    Contrast,
+    Saturation,
+    Sharpness,
+    FocusDistance,
+    Pan,
+    Tilt,
+    Zoom,
+    Torch,
 }
 
 /// What values a property takes.
@@ -40,7 +56,7 @@ pub enum PropType {
 impl Prop {
     /// Every supported property, in the order used for reporting (and for naming
     /// the first unsatisfiable constraint).
-    pub const ALL: [Prop; 17] = [
+    pub const ALL: [Prop; 33] = [
         Prop::DeviceId,
         Prop::GroupId,
         Prop::Width,
@@ -58,6 +74,22 @@ impl Prop {
         Prop::AutoGainControl,
         Prop::NoiseSuppression,
         Prop::SampleFormat,
+        Prop::WhiteBalanceMode,
+        Prop::ExposureMode,
+        Prop::FocusMode,
+        Prop::ExposureCompensation,
+        Prop::ExposureTime,
+        Prop::ColorTemperature,
+        Prop::Iso,
+        Prop::Brightness,
+        Prop::Contrast,
+        Prop::Saturation,
+        Prop::Sharpness,
+        Prop::FocusDistance,
+        Prop::Pan,
+        Prop::Tilt,
+        Prop::Zoom,
+        Prop::Torch,
     ];
 
     /// The specification's (camelCase) name: `"frameRate"`.
@@ -80,6 +112,22 @@ impl Prop {
             Prop::AutoGainControl => "autoGainControl",
             Prop::NoiseSuppression => "noiseSuppression",
             Prop::SampleFormat => "sampleFormat",
+            Prop::WhiteBalanceMode => "whiteBalanceMode",
+            Prop::ExposureMode => "exposureMode",
+            Prop::FocusMode => "focusMode",
+            Prop::ExposureCompensation => "exposureCompensation",
+            Prop::ExposureTime => "exposureTime",
+            Prop::ColorTemperature => "colorTemperature",
+            Prop::Iso => "iso",
+            Prop::Brightness => "brightness",
+            Prop::Contrast => "contrast",
+            Prop::Saturation => "saturation",
+            Prop::Sharpness => "sharpness",
+            Prop::FocusDistance => "focusDistance",
+            Prop::Pan => "pan",
+            Prop::Tilt => "tilt",
+            Prop::Zoom => "zoom",
+            Prop::Torch => "torch",
         }
     }
 
@@ -96,17 +144,64 @@ impl Prop {
             | Prop::FacingMode
             | Prop::ResizeMode
             | Prop::PixelFormat
-            | Prop::SampleFormat => PropType::Str,
+            | Prop::SampleFormat
+            | Prop::WhiteBalanceMode
+            | Prop::ExposureMode
+            | Prop::FocusMode => PropType::Str,
             Prop::Width
             | Prop::Height
             | Prop::SampleRate
             | Prop::SampleSize
             | Prop::ChannelCount => PropType::ULong,
-            Prop::AspectRatio | Prop::FrameRate | Prop::Latency => PropType::Double,
-            Prop::EchoCancellation | Prop::AutoGainControl | Prop::NoiseSuppression => {
-                PropType::Bool
-            }
+            Prop::AspectRatio
+            | Prop::FrameRate
+            | Prop::Latency
+            | Prop::ExposureCompensation
+            | Prop::ExposureTime
+            | Prop::ColorTemperature
+            | Prop::Iso
+            | Prop::Brightness
+            | Prop::Contrast
+            | Prop::Saturation
+            | Prop::Sharpness
+            | Prop::FocusDistance
+            | Prop::Pan
+            | Prop::Tilt
+            | Prop::Zoom => PropType::Double,
+            Prop::EchoCancellation
+            | Prop::AutoGainControl
+            | Prop::NoiseSuppression
+            | Prop::Torch => PropType::Bool,
         }
+    }
+
+    /// Whether the property is a camera control (Image Capture).
+    pub fn is_control(self) -> bool {
+        matches!(
+            self,
+            Prop::WhiteBalanceMode
+                | Prop::ExposureMode
+                | Prop::FocusMode
+                | Prop::ExposureCompensation
+                | Prop::ExposureTime
+                | Prop::ColorTemperature
+                | Prop::Iso
+                | Prop::Brightness
+                | Prop::Contrast
+                | Prop::Saturation
+                | Prop::Sharpness
+                | Prop::FocusDistance
+                | Prop::Pan
+                | Prop::Tilt
+                | Prop::Zoom
+                | Prop::Torch
+        )
+    }
+
+    /// Whether `true` may stand for the property (`pan: true`, `tilt: true`,
+    /// `zoom: true` ask for a camera that has it: `(boolean or ConstrainDouble)`).
+    pub fn accepts_bool(self) -> bool {
+        matches!(self, Prop::Pan | Prop::Tilt | Prop::Zoom)
     }
 
     /// Whether the property applies to tracks of this kind (`width` does not apply to audio).
@@ -120,6 +215,7 @@ impl Prop {
             | Prop::FacingMode
             | Prop::ResizeMode
             | Prop::PixelFormat => kind == MediaKind::Video,
+            p if p.is_control() => kind == MediaKind::Video,
             _ => kind == MediaKind::Audio,
         }
     }

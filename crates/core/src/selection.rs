@@ -7,10 +7,10 @@
 //! crop-and-scale and decimation below it. Audio is offered natively and
 //! converted (any rate 8-48 kHz, 1-2 channels, either sample format).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::constraints::{select_settings, Chosen, Interval, Space, TrackConstraints};
+use crate::controls::{Control, ControlCap, ControlCaps, ControlValues};
 use crate::device::{
     AudioMode, Capabilities, DeviceInfo, Range, VideoMode, CONVERTED_CHANNELS,
     CONVERTED_SAMPLE_RATES,
@@ -26,6 +26,8 @@ use crate::source::Source;
 pub(crate) struct Choice {
     pub settings: TrackSettings,
     pub native: NativeMode,
+    /// Every property's chosen value (camera controls are read from it).
+    pub chosen: Chosen,
 }
 
 /// How to turn a point of a space into a [`Choice`].
@@ -134,12 +136,7 @@ fn iv<T: Into<f64> + Copy>(r: Range<T>) -> Interval {
 }
 
 fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
-    let mut s = Space {
-        nums: BTreeMap::new(),
-        strs: BTreeMap::new(),
-        bools: BTreeMap::new(),
-        defaults: BTreeMap::new(),
-    };
+    let mut s = Space::default();
     s.strs.insert(Prop::DeviceId, device.device_id.clone());
     s.strs.insert(Prop::GroupId, device.group_id.clone());
     if video {
@@ -161,15 +158,66 @@ fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
     s
 }
 
+/// The camera's controls in a space: numeric ones as ranges with steps
+/// (defaulting to what the device holds now), modes and torch as choices (the
+/// current one first), and for `pan`, `tilt`, `zoom` whether the camera has
+/// them (what `pan: true` asks for).
+fn add_controls(s: &mut Space, caps: &ControlCaps, current: &ControlValues) {
+    for (&control, cap) in caps {
+        let prop = control.prop();
+        match cap {
+            ControlCap::Range { min, max, step } => {
+                s.nums.insert(prop, Interval { lo: *min, hi: *max });
+                if *step > 0.0 {
+                    s.steps.insert(prop, *step);
+                }
+                if let Some(v) = current.get(&control).and_then(|v| v.num()) {
+                    s.defaults.insert(prop, v);
+                }
+            }
+            ControlCap::Modes(modes) => {
+                let now = current.get(&control).and_then(|v| v.mode());
+                let mut list: Vec<String> = now.iter().map(|m| m.name().to_string()).collect();
+                list.extend(
+                    modes
+                        .iter()
+                        .filter(|m| Some(**m) != now)
+                        .map(|m| m.name().to_string()),
+                );
+                s.choices.insert(prop, list);
+            }
+            ControlCap::Flags(flags) => {
+                let now = current.get(&control).and_then(|v| v.flag());
+                let mut list: Vec<bool> = now.into_iter().collect();
+                list.extend(flags.iter().filter(|f| Some(**f) != now));
+                s.flags.insert(prop, list);
+            }
+        }
+    }
+    for prop in [Prop::Pan, Prop::Tilt, Prop::Zoom] {
+        let has = Control::of_prop(prop).is_some_and(|c| caps.contains_key(&c));
+        s.bools.insert(prop, has);
+    }
+}
+
+/// A camera's controls and their values now, for its spaces.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ControlsNow<'a> {
+    pub caps: &'a ControlCaps,
+    pub current: &'a ControlValues,
+}
+
 fn video_space(
     device: &DeviceInfo,
     d: &Defaults,
+    controls: ControlsNow<'_>,
     facing: &Option<String>,
     (w, h, fps): (Interval, Interval, Interval),
     resize: ResizeMode,
     format: PixelFormat,
 ) -> Space {
     let mut s = base_space(device, d, true);
+    add_controls(&mut s, controls.caps, controls.current);
     if let Some(f) = facing {
         s.strs.insert(Prop::FacingMode, f.clone());
     }
@@ -227,12 +275,20 @@ pub(crate) fn fresh_spaces(
     device: &DeviceInfo,
     caps: &Capabilities,
     d: &Defaults,
+    current: &ControlValues,
 ) -> Vec<(Space, Plan)> {
     let mut out = Vec::new();
     match caps {
         Capabilities::Video {
-            modes, facing_mode, ..
+            modes,
+            facing_mode,
+            controls,
+            ..
         } => {
+            let controls = ControlsNow {
+                caps: controls,
+                current,
+            };
             // Every native configuration before any rescaled one: where both fit
             // equally, the camera's own pictures win.
             for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
@@ -246,7 +302,8 @@ pub(crate) fn fresh_spaces(
                         ),
                     };
                     for format in formats_for(mode.format, resize) {
-                        let space = video_space(device, d, facing_mode, bounds, resize, format);
+                        let space =
+                            video_space(device, d, controls, facing_mode, bounds, resize, format);
                         let plan = Plan::FreshVideo {
                             mode: mode.clone(),
                             resize,
@@ -293,6 +350,7 @@ pub(crate) fn shared_spaces(
     caps: &Capabilities,
     native: &NativeMode,
     d: &Defaults,
+    current: &ControlValues,
 ) -> Vec<(Space, Plan)> {
     let mut out = Vec::new();
     match (native, caps) {
@@ -303,8 +361,16 @@ pub(crate) fn shared_spaces(
                 height,
                 frame_rate,
             },
-            Capabilities::Video { facing_mode, .. },
+            Capabilities::Video {
+                facing_mode,
+                controls,
+                ..
+            },
         ) => {
+            let controls = ControlsNow {
+                caps: controls,
+                current,
+            };
             let (w, h, fps) = (*width as f64, *height as f64, *frame_rate);
             for resize in [ResizeMode::None, ResizeMode::CropAndScale] {
                 let bounds = match resize {
@@ -316,7 +382,7 @@ pub(crate) fn shared_spaces(
                     ResizeMode::CropAndScale => scaled(w, h, fps),
                 };
                 for f in formats_for(*format, resize) {
-                    let space = video_space(device, d, facing_mode, bounds, resize, f);
+                    let space = video_space(device, d, controls, facing_mode, bounds, resize, f);
                     out.push((
                         space,
                         Plan::Keep {
@@ -405,6 +471,7 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
             Choice {
                 settings: video_settings(c, *format, *resize, facing),
                 native,
+                chosen: c.clone(),
             }
         }
         Plan::FreshAudio { mode, format } => {
@@ -423,6 +490,7 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
             Choice {
                 settings: TrackSettings::Audio(settings),
                 native,
+                chosen: c.clone(),
             }
         }
         Plan::Keep {
@@ -444,6 +512,7 @@ pub(crate) fn to_choice(plan: &Plan, c: &Chosen) -> Choice {
             Choice {
                 settings,
                 native: native.clone(),
+                chosen: c.clone(),
             }
         }
     }
@@ -491,11 +560,23 @@ pub(crate) fn choose_for_source(
     constraints: &TrackConstraints,
     current: &TrackSettings,
     alone: bool,
+    controls: &ControlValues,
 ) -> Result<Choice> {
     let d = Defaults::of(&source.capabilities).keeping(current);
-    let mut candidates = shared_spaces(&source.device, &source.capabilities, &source.native(), &d);
+    let mut candidates = shared_spaces(
+        &source.device,
+        &source.capabilities,
+        &source.native(),
+        &d,
+        controls,
+    );
     if alone {
-        candidates.extend(fresh_spaces(&source.device, &source.capabilities, &d));
+        candidates.extend(fresh_spaces(
+            &source.device,
+            &source.capabilities,
+            &d,
+            controls,
+        ));
     }
     choose(&candidates, constraints).map(|(_, c)| c)
 }

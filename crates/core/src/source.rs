@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use arc_swap::ArcSwap;
 
 use crate::backend::{Backend, Driver, SourceSink, SourceTarget};
+use crate::constraints::{Chosen, TrackConstraints};
+use crate::controls::{plan, ControlValues, DeviceControls};
 use crate::device::{Capabilities, DeviceInfo};
 use crate::error::{Error, Result};
 use crate::fanout::Fanout;
@@ -33,6 +35,12 @@ pub(crate) struct Source {
     ended: AtomicBool,
     muted: AtomicBool,
     frames_captured: AtomicU64,
+    /// The camera's controls (shared with every other source ever opened on
+    /// the device: they belong to the device), if it has any.
+    controls: Option<Arc<dyn DeviceControls>>,
+    /// The controls' values as last read back; held while writing, so writes
+    /// through two tracks do not interleave.
+    control_values: Mutex<ControlValues>,
 }
 
 struct Lifecycle {
@@ -52,6 +60,16 @@ impl Source {
         capabilities: Capabilities,
         mode: NativeMode,
     ) -> Result<Arc<Source>> {
+        let controls = match &capabilities {
+            Capabilities::Video { controls, .. } if !controls.is_empty() => {
+                backend.controls(&device.device_id)
+            }
+            _ => None,
+        };
+        let control_values = controls
+            .as_ref()
+            .and_then(|c| c.read().ok())
+            .unwrap_or_default();
         let source = Arc::new(Source {
             device,
             capabilities,
@@ -67,11 +85,52 @@ impl Source {
             ended: AtomicBool::new(false),
             muted: AtomicBool::new(false),
             frames_captured: AtomicU64::new(0),
+            controls,
+            control_values: Mutex::new(control_values),
         });
         let sink = SourceSink::new(Arc::downgrade(&source) as Weak<dyn SourceTarget>);
         let driver = source.backend.open(&source.device.device_id, &mode, sink)?;
         lock(&source.lifecycle).driver = Some(driver);
         Ok(source)
+    }
+
+    /// The camera's control values, read back from the device now (the last
+    /// values read when the device cannot be read: it is gone, say).
+    pub fn control_values(&self) -> ControlValues {
+        let Some(controls) = &self.controls else {
+            return ControlValues::new();
+        };
+        let mut cache = lock(&self.control_values);
+        if let Ok(now) = controls.read() {
+            *cache = now;
+        }
+        cache.clone()
+    }
+
+    /// Set the controls `constraints` name to the values SelectSettings chose,
+    /// in the order the device needs, then read every value back. On a
+    /// refusal the writes made before it stay (settings show them: they are
+    /// read back) and the error names the control.
+    pub fn apply_controls(&self, constraints: &TrackConstraints, chosen: &Chosen) -> Result<()> {
+        let (Some(controls), Capabilities::Video { controls: caps, .. }) =
+            (&self.controls, &self.capabilities)
+        else {
+            return Ok(());
+        };
+        let named = plan::named(constraints);
+        if named.is_empty() {
+            return Ok(());
+        }
+        let mut cache = lock(&self.control_values);
+        if let Ok(now) = controls.read() {
+            *cache = now;
+        }
+        let writes = plan::writes(caps, &cache, &plan::chosen_values(caps, chosen), &named);
+        let result = plan::apply(controls.as_ref(), &writes);
+        if let Ok(now) = controls.read() {
+            *cache = now;
+        }
+        result
     }
 
     /// How the device runs now.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::constraints::TrackConstraints;
+use crate::controls::{values_json, ControlValues};
 use crate::device::{Capabilities, DeviceInfo};
 use crate::error::{Error, Result};
 use crate::events::{EventInfo, ListenerId, TrackEvent};
@@ -73,6 +74,8 @@ struct TrackInner {
     capabilities: Capabilities,
     source: Mutex<Option<Arc<Source>>>,
     constraints: Mutex<Value>,
+    /// The camera's control values as last read.
+    controls: Mutex<ControlValues>,
     delivery: Mutex<Option<Delivery>>,
     delivery_wake: Arc<Signal>,
 }
@@ -123,6 +126,7 @@ impl MediaStreamTrack {
                 capabilities: source.capabilities.clone(),
                 source: Mutex::new(Some(Arc::clone(source))),
                 constraints: Mutex::new(constraints),
+                controls: Mutex::new(source.control_values()),
                 delivery: Mutex::new(None),
                 delivery_wake: Arc::new(Signal::new()),
             }),
@@ -204,6 +208,7 @@ impl MediaStreamTrack {
                     capabilities: self.inner.capabilities.clone(),
                     source: Mutex::new(None),
                     constraints: Mutex::new(constraints),
+                    controls: Mutex::new(lock(&self.inner.controls).clone()),
                     delivery: Mutex::new(None),
                     delivery_wake: Arc::new(Signal::new()),
                 }),
@@ -218,13 +223,35 @@ impl MediaStreamTrack {
         clone
     }
 
+    /// How the track's device runs now; `None` once the track no longer uses it.
+    pub fn native_mode(&self) -> Option<crate::settings::NativeMode> {
+        lock(&self.inner.source).as_ref().map(|s| s.native())
+    }
+
     /// `getSettings()`: what the track delivers now.
     pub fn get_settings(&self) -> TrackSettings {
         TrackSettings::clone(&self.inner.sink.settings.load())
     }
     /// `getSettings()` as the specification's JSON dictionary.
+    /// A camera's controls are read back from the device each time (they
+    /// belong to the device: another track may have changed them, and an
+    /// automatic mode moves them); a stopped track shows the last values read.
     pub fn settings_json(&self) -> Value {
-        self.get_settings().to_json(&self.inner.device)
+        let mut v = self.get_settings().to_json(&self.inner.device);
+        if let Value::Object(members) = &mut v {
+            values_json(&self.control_values(), members);
+        }
+        v
+    }
+
+    /// The camera's control values (empty for microphones and cameras without controls).
+    pub fn control_values(&self) -> ControlValues {
+        let source = lock(&self.inner.source).clone();
+        let mut last = lock(&self.inner.controls);
+        if let Some(source) = source {
+            *last = source.control_values();
+        }
+        last.clone()
     }
     /// `getCapabilities()` as JSON.
     pub fn get_capabilities(&self) -> Value {
@@ -253,7 +280,10 @@ impl MediaStreamTrack {
         // sharing it, a track gets what crop-and-scale and decimation make of it.
         let alone = source.track_count() <= 1;
         let current = self.get_settings();
-        let choice = selection::choose_for_source(&source, &parsed, &current, alone)?;
+        let controls = source.control_values();
+        let choice = selection::choose_for_source(&source, &parsed, &current, alone, &controls)?;
+        // Controls first: a camera that refuses one leaves the track as it was.
+        source.apply_controls(&parsed, &choice.chosen)?;
         if choice.native != source.native() {
             source.reconfigure(choice.native.clone())?;
         }

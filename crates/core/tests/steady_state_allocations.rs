@@ -63,6 +63,11 @@ fn capture_conversion_fan_out_and_reading_allocate_nothing_in_steady_state() {
             "resampled s16 audio",
             r#"{"audio": {"sampleRate": {"exact": 16000}, "sampleFormat": {"exact": "s16"}}}"#,
         ),
+        // Last: the controls stay on the device, and the fake camera paints them.
+        (
+            "video with camera controls",
+            r#"{"video": {"width": 320, "height": 240, "brightness": 200, "zoom": 2, "colorTemperature": 3000}}"#,
+        ),
     ];
     // A stream that stays open: every case shares its 320x240 / 48 kHz sources, so
     // the converted cases really crop-and-scale and resample.

@@ -6,7 +6,15 @@
 //! [`crate::video::decode_sequence`]); the microphone plays a phase-continuous
 //! sine. Test controls make device loss, `mute` and `devicechange` testable:
 //! `disconnect`, `reconnect`, `mute`, `unmute`, `fail` (a live device breaks;
-//! it stays listed), `busy` / `free` (opening it fails with `NotReadableError`).
+//! it stays listed), `busy` / `free` (opening it fails with `NotReadableError`),
+//! `controls-refuse` / `controls-accept` (a camera's control writes fail with
+//! `NotReadableError` naming the control, or succeed again).
+//!
+//! Each camera has every Image Capture control (see
+//! [`crate::backend::fake_controls`] for the table), held by the device, so the
+//! values persist while it is closed and reopened; the capture thread paints
+//! each frame through the [`crate::video::Look`] they give (brighter, warmer,
+//! zoomed, panned...), with the sequence code on top, unaffected.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,23 +22,25 @@ use std::time::{Duration, Instant};
 
 use crate::audio::Tone;
 use crate::backend::capture_thread::{CaptureThread, StopFlag};
+use crate::backend::fake_controls::{self, FakeControls};
 use crate::backend::pacing::{drop_for_want_of_buffer, wait_turn};
 use crate::backend::usage::DeviceUsage;
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::clock::monotonic_us;
 use crate::config::{FakeConfig, Pacing};
+use crate::controls::DeviceControls;
 use crate::device::{AudioMode, Capabilities, DeviceEntry, DeviceInfo, Range, VideoMode};
 use crate::error::{Error, Result};
 use crate::frame::{AudioBuffer, Frame, FrameData, PixelFormat, SampleFormat, VideoBuffer};
 use crate::kind::MediaKind;
 use crate::pool::FramePool;
 use crate::settings::NativeMode;
-use crate::video::{PaintState, Painter};
+use crate::video::{Look, PaintState, Painter};
 
 /// Buffers a fake source may have in flight (frames queued or held by consumers).
 const POOL_SIZE: usize = 64;
 /// The test controls a fake device accepts.
-pub const ACTIONS: [&str; 7] = [
+pub const ACTIONS: [&str; 9] = [
     "disconnect",
     "reconnect",
     "mute",
@@ -38,6 +48,8 @@ pub const ACTIONS: [&str; 7] = [
     "fail",
     "busy",
     "free",
+    "controls-refuse",
+    "controls-accept",
 ];
 
 struct FakeDevice {
@@ -46,6 +58,8 @@ struct FakeDevice {
     connected: bool,
     busy: bool,
     muted: Arc<AtomicBool>,
+    /// A camera's controls (none for a microphone).
+    controls: Option<Arc<FakeControls>>,
     usage: DeviceUsage,
     /// Sinks of the drivers open on this device now, by driver number.
     live: Vec<(u64, SourceSink)>,
@@ -80,6 +94,7 @@ impl FakeBackend {
                         cam.label.clone().unwrap_or(format!("Fake Camera {i}")),
                     ),
                     capabilities: Capabilities::Video {
+                        controls: fake_controls::capabilities(),
                         modes: vec![VideoMode {
                             format: PixelFormat::I420,
                             width: Range::new(1, w),
@@ -150,12 +165,14 @@ fn info(kind: MediaKind, index: usize, label: String) -> DeviceInfo {
 
 impl FakeDevice {
     fn new(entry: DeviceEntry, tone_hz: f64) -> FakeDevice {
+        let camera = entry.info.kind == MediaKind::Video;
         FakeDevice {
             entry,
             tone_hz,
             connected: true,
             busy: false,
             muted: Arc::new(AtomicBool::new(false)),
+            controls: camera.then(|| Arc::new(FakeControls::new())),
             usage: DeviceUsage::default(),
             live: Vec::new(),
         }
@@ -206,8 +223,10 @@ impl Backend for FakeBackend {
             } => {
                 VideoBuffer::new(PixelFormat::I420, width, height)?;
                 let sink = sink.clone();
+                let controls = device.controls.clone();
                 CaptureThread::spawn(name, move |stop| {
-                    run_video(&stop, &sink, (width, height, frame_rate), pacing, &muted)
+                    let shape = (width, height, frame_rate);
+                    run_video(&stop, &sink, shape, pacing, &muted, controls.as_deref())
                 })
             }
             NativeMode::Audio {
@@ -269,6 +288,14 @@ impl Backend for FakeBackend {
             "unmute" => device.muted.store(false, Ordering::Release),
             "busy" => device.busy = true,
             "free" => device.busy = false,
+            "controls-refuse" | "controls-accept" => match &device.controls {
+                Some(controls) => controls.set_refusing(action == "controls-refuse"),
+                None => {
+                    return Err(Error::InvalidArgument(format!(
+                        "fake device {device_id} has no camera controls"
+                    )))
+                }
+            },
             "fail" => {}
             other => {
                 return Err(Error::InvalidArgument(format!(
@@ -292,6 +319,15 @@ impl Backend for FakeBackend {
             self.notify_change();
         }
         Ok(())
+    }
+
+    fn controls(&self, device_id: &str) -> Option<Arc<dyn DeviceControls>> {
+        lock(&self.state)
+            .devices
+            .iter()
+            .find(|d| d.entry.info.device_id == device_id)
+            .and_then(|d| d.controls.clone())
+            .map(|c| c as Arc<dyn DeviceControls>)
     }
 
     fn usage(&self, device_id: &str) -> Option<DeviceUsage> {
@@ -344,6 +380,7 @@ fn run_video(
     (w, h, fps): (u32, u32, f64),
     pacing: Pacing,
     muted: &AtomicBool,
+    controls: Option<&FakeControls>,
 ) {
     let painter = Painter::new(w, h);
     let mut pool = FramePool::new(POOL_SIZE);
@@ -379,7 +416,8 @@ fn run_video(
             states.push(PaintState::default());
         }
         if let Some(buf) = data.video_mut() {
-            painter.paint(buf, &mut states[slot], sequence);
+            let look = controls.map_or_else(Look::neutral, FakeControls::look);
+            painter.paint_with(buf, &mut states[slot], sequence, &look);
         }
         if !sink.deliver(Frame::new(pool.share(slot), sequence, monotonic_us())) {
             return;

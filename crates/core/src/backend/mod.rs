@@ -5,6 +5,7 @@ pub mod capture_thread;
 #[cfg(feature = "cpal")]
 pub mod cpal;
 pub mod fake;
+pub mod fake_controls;
 pub mod file;
 #[cfg(all(
     feature = "nokhwa",
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 pub use crate::config::is_compiled;
 use crate::config::Config;
+use crate::controls::DeviceControls;
 use crate::device::DeviceEntry;
 use crate::error::{Error, Result};
 use crate::settings::NativeMode;
@@ -48,6 +50,13 @@ pub trait Backend: Send + Sync {
             "device {device_id} of backend \"{}\" has no test controls (only fake devices do)",
             self.name()
         )))
+    }
+
+    /// The controls of a camera (Image Capture), shared by every track on it;
+    /// `None` for a device without controls.
+    fn controls(&self, device_id: &str) -> Option<Arc<dyn DeviceControls>> {
+        let _ = device_id;
+        None
     }
 
     /// How often a device was opened and closed, where the backend counts it.

@@ -262,6 +262,20 @@ impl Constraint {
 
     fn from_value(v: &Value, prop: Prop, bare: Bare, path: &str) -> Result<Self> {
         let at = |field: &str| format!("{path}{}{field}", prop.name());
+        if let (true, Value::Bool(b)) = (prop.accepts_bool(), v) {
+            // `pan: true` asks for a camera that has the control (Image Capture).
+            let b = Some(*b);
+            return Ok(Constraint::Bool(match bare {
+                Bare::Ideal => BoolConstraint {
+                    ideal: b,
+                    exact: None,
+                },
+                Bare::Exact => BoolConstraint {
+                    exact: b,
+                    ideal: None,
+                },
+            }));
+        }
         match prop.prop_type() {
             ty @ (PropType::ULong | PropType::Double) => {
                 let num = |v: &Value, field: &str| number(v, ty, &at(field));

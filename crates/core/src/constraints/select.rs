@@ -49,8 +49,17 @@ pub struct Space {
     /// String properties (deviceId, groupId, facingMode when known, resizeMode, pixelFormat,
     /// sampleFormat).
     pub strs: BTreeMap<Prop, String>,
-    /// Boolean properties (echoCancellation, autoGainControl, noiseSuppression).
+    /// Boolean properties (echoCancellation, autoGainControl, noiseSuppression). For `pan`,
+    /// `tilt` and `zoom`, whether the device has the control (what `pan: true` asks for).
     pub bools: BTreeMap<Prop, bool>,
+    /// String properties with several possible values (a camera's `exposureMode` may be
+    /// `manual` or `continuous`): the current value first, chosen when nothing is asked.
+    pub choices: BTreeMap<Prop, Vec<String>>,
+    /// Boolean properties with several possible values (`torch`), the current value first.
+    pub flags: BTreeMap<Prop, Vec<bool>>,
+    /// The step of numeric properties that take only values `lo + k * step` of their interval
+    /// (camera controls); ideals and defaults are rounded to the nearest such value.
+    pub steps: BTreeMap<Prop, f64>,
     /// The value chosen for a numeric property when the constraints have no ideal for it
     /// (width 640, height 480, frameRate 30, sampleRate 48000, ...); without one, the
     /// interval's low end.
@@ -236,6 +245,22 @@ fn required_bounds(prop: Prop, n: &NumConstraint) -> Bounds {
     Bounds { nominal, tolerant }
 }
 
+/// The value `base + k * step` nearest to `value` inside `range`; `value` itself when no such
+/// value lies in the range (an `exact` between two steps: the device rounds it).
+fn on_grid(value: f64, range: Interval, base: f64, step: f64) -> f64 {
+    if step <= 0.0 || !step.is_finite() {
+        return value;
+    }
+    let eps = step * 1e-9;
+    let k = ((value - base) / step).round();
+    [k, k - 1.0, k + 1.0]
+        .into_iter()
+        .map(|k| base + k * step)
+        .filter(|v| *v >= range.lo - eps && *v <= range.hi + eps)
+        .min_by(|a, b| (a - value).abs().total_cmp(&(b - value).abs()))
+        .map_or(value, |v| v.clamp(range.lo, range.hi))
+}
+
 /// One space narrowed by required constraints.
 #[derive(Debug, Clone)]
 struct Region<'a> {
@@ -246,6 +271,10 @@ struct Region<'a> {
     nums: BTreeMap<Prop, Interval>,
     /// The required width/height ratio, when one is required.
     aspect: Option<Interval>,
+    /// The space's `choices`, narrowed.
+    choices: BTreeMap<Prop, Vec<String>>,
+    /// The space's `flags`, narrowed.
+    flags: BTreeMap<Prop, Vec<bool>>,
 }
 
 impl<'a> Region<'a> {
@@ -269,6 +298,8 @@ impl<'a> Region<'a> {
             space,
             nums,
             aspect: None,
+            choices: space.choices.clone(),
+            flags: space.flags.clone(),
         })
     }
 
@@ -308,7 +339,17 @@ impl<'a> Region<'a> {
                 }
             }
             Constraint::Str(s) => {
-                if let Some(exact) = &s.exact {
+                if let (Some(exact), Some(choices)) = (&s.exact, self.choices.get(&prop)) {
+                    let left: Vec<String> = choices
+                        .iter()
+                        .filter(|v| exact.contains(v))
+                        .cloned()
+                        .collect();
+                    if left.is_empty() {
+                        return None;
+                    }
+                    region.choices.insert(prop, left);
+                } else if let Some(exact) = &s.exact {
                     let actual = self.space.strs.get(&prop)?;
                     if !exact.contains(actual) {
                         return None;
@@ -316,7 +357,12 @@ impl<'a> Region<'a> {
                 }
             }
             Constraint::Bool(b) => {
-                if let Some(exact) = b.exact {
+                if let (Some(exact), Some(flags)) = (b.exact, self.flags.get(&prop)) {
+                    if !flags.contains(&exact) {
+                        return None;
+                    }
+                    region.flags.insert(prop, vec![exact]);
+                } else if let Some(exact) = b.exact {
                     if *self.space.bools.get(&prop)? != exact {
                         return None;
                     }
@@ -348,6 +394,10 @@ impl<'a> Region<'a> {
                 PropType::ULong => range.clamp_integer(target),
                 _ => range.clamp(target),
             };
+            let value = match self.space.steps.get(&prop) {
+                Some(&step) => on_grid(value, range, self.space.nums[&prop].lo, step),
+                None => value,
+            };
             nums.insert(prop, value);
         }
         if let (Some(&width), Some(&height)) =
@@ -369,15 +419,40 @@ impl<'a> Region<'a> {
         } else if self.aspect.is_some() {
             return None;
         }
-        Some(Chosen {
-            nums,
-            strs: self.space.strs.clone(),
-            bools: self.space.bools.clone(),
-        })
+        let mut strs = self.space.strs.clone();
+        for (&prop, choices) in &self.choices {
+            let wanted = match basic.get(prop) {
+                Some(Constraint::Str(s)) => s.ideal.as_ref(),
+                _ => None,
+            };
+            let value = wanted
+                .and_then(|ideal| choices.iter().find(|v| ideal.contains(v)))
+                .or(choices.first());
+            if let Some(v) = value {
+                strs.insert(prop, v.clone());
+            }
+        }
+        let mut bools = self.space.bools.clone();
+        for (&prop, flags) in &self.flags {
+            let wanted = match basic.get(prop) {
+                Some(Constraint::Bool(b)) => b.ideal,
+                _ => None,
+            };
+            let value = wanted
+                .filter(|w| flags.contains(w))
+                .or(flags.first().copied());
+            if let Some(v) = value {
+                bools.insert(prop, v);
+            }
+        }
+        Some(Chosen { nums, strs, bools })
     }
 
     /// What the region offers for a property, for error messages.
     fn offer(&self, prop: Prop) -> Option<Offer> {
+        if let Some(choices) = self.choices.get(&prop) {
+            return Some(Offer::Text(choices.join(", ")));
+        }
         match prop.prop_type() {
             PropType::Str => self.space.strs.get(&prop).map(|s| Offer::Text(s.clone())),
             PropType::Bool => self.space.bools.get(&prop).map(|b| Offer::Flag(*b)),

@@ -9,13 +9,21 @@
 //! Painting is incremental: a [`PaintState`] remembers what a pooled buffer
 //! already holds, so a paint only moves the box and flips the cells whose bits
 //! changed (a few kilobytes at 1080p) instead of redrawing the frame.
+//!
+//! [`Painter::paint_with`] films the pattern through a [`Look`] (what the
+//! camera controls do: exposure, colour, sharpness, zoom, pan, tilt), then
+//! paints the bands and the code on top, untouched by the look. A neutral look
+//! takes the incremental path above; another look renders the picture row by
+//! row through lookup tables, and a paint with the same look as the buffer's
+//! last one re-renders only the rows that show the box, plus the changed cells.
 
 use std::ops::Range;
 
 use crate::frame::{PixelFormat, VideoBuffer, MAX_DIMENSION};
 use crate::video::code::{
-    band_span, code_bit, code_word, slot_edge, slot_of_bit, CODE_BITS, LUMA_ONE, LUMA_ZERO,
+    band_span, code_bit, code_word, slot_edge, slot_of_bit, CODE_BITS, LUMA_ONE, LUMA_ZERO, SLOTS,
 };
+use crate::video::look::{Lens, Look};
 
 /// Neutral chroma (no colour), used under the bands and the box.
 const NEUTRAL: u8 = 128;
@@ -44,12 +52,13 @@ pub struct PaintState {
 }
 
 /// A picture fully painted into a buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Painted {
     width: u32,
     height: u32,
     code: u64,
     box_at: Option<(u32, u32)>,
+    look: Look,
 }
 
 /// Paints the fake camera's picture at one size.
@@ -116,6 +125,19 @@ impl Painter {
     /// the buffer now holds. A buffer of another format or size is left untouched
     /// and its state reset.
     pub fn paint(&self, buf: &mut VideoBuffer, state: &mut PaintState, sequence: u64) {
+        self.paint_with(buf, state, sequence, &Look::neutral());
+    }
+
+    /// [`Painter::paint`] as a camera with controls set to `look` films it: the
+    /// pattern changed by the look, the bands and the sequence code on top
+    /// unchanged (see [`crate::video::Look`]). Allocates nothing.
+    pub fn paint_with(
+        &self,
+        buf: &mut VideoBuffer,
+        state: &mut PaintState,
+        sequence: u64,
+        look: &Look,
+    ) {
         if self.bars_y.is_empty() || !buf.is(PixelFormat::I420, self.width, self.height) {
             *state = PaintState::default();
             return;
@@ -125,24 +147,176 @@ impl Painter {
             height: self.height,
             code: code_word(sequence),
             box_at: self.box_position(sequence),
+            look: *look,
         };
+        let before = state.painted.filter(|before| {
+            before.width == now.width && before.height == now.height && before.look == now.look
+        });
         let mut planes = Planes::of(buf);
-        match state.painted {
-            Some(before) if before.width == now.width && before.height == now.height => {
-                if before.box_at != now.box_at {
-                    if let Some(at) = before.box_at {
-                        self.restore_background(&mut planes, self.box_rect(at));
+        if look.is_neutral() {
+            match before {
+                Some(before) => {
+                    if before.box_at != now.box_at {
+                        if let Some(at) = before.box_at {
+                            self.restore_background(&mut planes, self.box_rect(at));
+                        }
+                        self.draw_box(&mut planes, now.box_at);
                     }
-                    self.draw_box(&mut planes, now.box_at);
+                    self.draw_changed_cells(&mut planes, before.code, now.code);
                 }
-                let changed = before.code ^ now.code;
-                for bit in (0..CODE_BITS).filter(|&bit| code_bit(changed, bit)) {
-                    self.draw_cell(&mut planes, bit, code_bit(now.code, bit));
-                }
+                None => self.draw_all(&mut planes, now),
             }
-            _ => self.draw_all(&mut planes, now),
+        } else {
+            let lens = look.lens(self.width, self.height);
+            match before {
+                Some(before) => self.redraw_through(&mut planes, &lens, before, now),
+                None => self.render_all(&mut planes, &lens, now),
+            }
         }
         state.painted = Some(now);
+    }
+
+    /// Flips the cells whose bits differ between two codes.
+    fn draw_changed_cells(&self, planes: &mut Planes<'_>, before: u64, now: u64) {
+        let changed = before ^ now;
+        for bit in (0..CODE_BITS).filter(|&bit| code_bit(changed, bit)) {
+            self.draw_cell(planes, bit, code_bit(now, bit));
+        }
+    }
+
+    /// Renders the whole picture through `lens`, row by row.
+    fn render_all(&self, planes: &mut Planes<'_>, lens: &Lens, now: Painted) {
+        for y in 0..self.height {
+            self.render_luma_row(planes, lens, now, y);
+        }
+        for cy in 0..self.height.div_ceil(2) {
+            self.render_chroma_row(planes, lens, now, cy);
+        }
+    }
+
+    /// Brings a buffer painted through the same `lens` from `before` to `now`:
+    /// re-renders the rows that show the scene rows the box left or entered,
+    /// then flips the changed cells.
+    fn redraw_through(&self, planes: &mut Planes<'_>, lens: &Lens, before: Painted, now: Painted) {
+        if before.box_at != now.box_at {
+            let rows = |at: Option<(u32, u32)>| at.map_or(0..0, |(_, y)| y..y + self.box_side);
+            let (gone, come) = (rows(before.box_at), rows(now.box_at));
+            let dirty = |scene_row: u32| gone.contains(&scene_row) || come.contains(&scene_row);
+            for (y, scene_row) in (0..self.height).zip(lens.y.walk(0, 1, self.height as usize)) {
+                if dirty(scene_row) && !self.across_rows.contains(&y) {
+                    self.render_luma_row(planes, lens, now, y);
+                }
+            }
+            let chroma_rows = self.height.div_ceil(2);
+            for (cy, scene_row) in (0..chroma_rows).zip(lens.y.walk(0, 2, chroma_rows as usize)) {
+                if dirty(scene_row) {
+                    self.render_chroma_row(planes, lens, now, cy);
+                }
+            }
+        }
+        self.draw_changed_cells(planes, before.code, now.code);
+    }
+
+    /// Renders luma row `y`: the scene through the lens, then the bands and
+    /// cells of `now`'s code on top.
+    fn render_luma_row(&self, planes: &mut Planes<'_>, lens: &Lens, now: Painted, y: u32) {
+        let w = self.width;
+        if self.across_rows.contains(&y) {
+            planes.fill_luma(y..y + 1, 0..w, BAND_GREY);
+            for bit in 0..CODE_BITS {
+                let slot = slot_of_bit(bit);
+                let along_x = slot_edge(slot, w)..slot_edge(slot + 1, w);
+                let luma = if code_bit(now.code, bit) {
+                    LUMA_ONE
+                } else {
+                    LUMA_ZERO
+                };
+                for cols in minus(along_x, &self.across_cols) {
+                    planes.fill_luma(y..y + 1, cols, luma);
+                }
+            }
+            return;
+        }
+        let scene_y = lens.y.at(y);
+        let source = if scene_y >= self.ramp_from {
+            &self.ramp_y
+        } else {
+            &self.bars_y
+        };
+        // The box's columns on this scene row, and its white inside.
+        let (box_cols, white_cols) = match now.box_at {
+            Some((bx, by)) if (by..by + self.box_side).contains(&scene_y) => {
+                let (cols, rows) = self.box_rect((bx, by));
+                let frame = (self.box_side / 8).max(1);
+                let inner = |r: Range<u32>| r.start + frame..r.end.saturating_sub(frame);
+                let white = if inner(rows).contains(&scene_y) {
+                    inner(cols.clone())
+                } else {
+                    0..0
+                };
+                (cols, white)
+            }
+            _ => (0..0, 0..0),
+        };
+        if let Some(row) = row_span(planes.y, planes.width, y, &(0..w)) {
+            for (px, scene_x) in row.iter_mut().zip(lens.x.walk(0, 1, w as usize)) {
+                *px = if white_cols.contains(&scene_x) {
+                    lens.box_luma[1]
+                } else if box_cols.contains(&scene_x) {
+                    lens.box_luma[0]
+                } else {
+                    lens.luma[usize::from(source[scene_x as usize])]
+                };
+            }
+            if lens.sharpen != 0 {
+                filter_row(row, lens.sharpen);
+            }
+        }
+        let luma = match bit_of_slot(slot_at(y, self.height)) {
+            Some(bit) if code_bit(now.code, bit) => LUMA_ONE,
+            Some(_) => LUMA_ZERO,
+            None => BAND_GREY,
+        };
+        planes.fill_luma(y..y + 1, self.across_cols.clone(), luma);
+    }
+
+    /// Renders chroma row `cy`: each sample shows the scene at its top-left
+    /// luma pixel through the lens; the bands stay neutral.
+    fn render_chroma_row(&self, planes: &mut Planes<'_>, lens: &Lens, now: Painted, cy: u32) {
+        let chroma_cols = 0..self.width.div_ceil(2);
+        let luma_rows = cy * 2..cy * 2 + 2;
+        if luma_rows.start < self.across_rows.end && self.across_rows.start < luma_rows.end {
+            planes.fill_chroma_row(cy, chroma_cols, NEUTRAL);
+            return;
+        }
+        let scene_y = lens.y.at(cy * 2);
+        let in_box_rows = now
+            .box_at
+            .is_some_and(|(_, by)| (by..by + self.box_side).contains(&scene_y));
+        let box_cols = match now.box_at {
+            Some((bx, _)) if in_box_rows => bx..bx + self.box_side,
+            _ => 0..0,
+        };
+        let grey = scene_y >= self.ramp_from;
+        let (neutral_cb, neutral_cr) =
+            (lens.cb[usize::from(NEUTRAL)], lens.cr[usize::from(NEUTRAL)]);
+        if let (Some(us), Some(vs)) = (
+            row_span(planes.u, planes.chroma_width, cy, &chroma_cols),
+            row_span(planes.v, planes.chroma_width, cy, &chroma_cols),
+        ) {
+            let scene = lens.x.walk(0, 2, us.len());
+            for ((u, v), scene_x) in us.iter_mut().zip(vs.iter_mut()).zip(scene) {
+                if grey || box_cols.contains(&scene_x) {
+                    (*u, *v) = (neutral_cb, neutral_cr);
+                } else {
+                    let c = scene_x as usize / 2;
+                    *u = lens.cb[usize::from(self.bars_u[c])];
+                    *v = lens.cr[usize::from(self.bars_v[c])];
+                }
+            }
+        }
+        let band = self.across_cols.start / 2..self.across_cols.end.div_ceil(2);
+        planes.fill_chroma_row(cy, band, NEUTRAL);
     }
 
     /// Draws the whole picture: background, bands, cells, box.
@@ -338,6 +512,43 @@ fn bounce(sequence: u64, speed: u64, steps: u32) -> u32 {
     step as u32
 }
 
+/// The slot (0..SLOTS) of a band `length` pixels long that pixel `at` lies in.
+fn slot_at(at: u32, length: u32) -> u32 {
+    let mut slot = (u64::from(at) * u64::from(SLOTS) / u64::from(length.max(1))) as u32;
+    while slot + 1 < SLOTS && slot_edge(slot + 1, length) <= at {
+        slot += 1;
+    }
+    slot
+}
+
+/// The code bit slot `slot` carries (none for the two middle slots).
+fn bit_of_slot(slot: u32) -> Option<u32> {
+    let (half, skipped) = (CODE_BITS / 2, SLOTS - CODE_BITS);
+    match slot {
+        s if s < half => Some(s),
+        s if s < half + skipped => None,
+        s => Some(s - skipped),
+    }
+}
+
+/// The edge filter of [`Look::sharpen`] over one luma row, in place:
+/// `y + a * (y - (left + right) / 2)` with `a = amount / 256`, the row's ends
+/// counting as their own neighbours.
+fn filter_row(row: &mut [u8], amount: i32) {
+    let mut left = match row.first() {
+        Some(&first) => i32::from(first),
+        None => return,
+    };
+    for i in 0..row.len() {
+        let here = i32::from(row[i]);
+        let right = row.get(i + 1).map_or(here, |&r| i32::from(r));
+        let change = amount * (2 * here - left - right);
+        let value = here + (change + 256 * change.signum()) / 512;
+        row[i] = value.clamp(16, 235) as u8;
+        left = here;
+    }
+}
+
 /// `value` rounded down to an even number.
 fn even(value: u32) -> u32 {
     value & !1
@@ -376,6 +587,66 @@ mod tests {
         assert_eq!(yuv([0, 0, 0]), [16, 128, 128]);
         assert_eq!(yuv([255, 255, 0]), [210, 16, 146]);
         assert_eq!(yuv([0, 0, 255]), [41, 240, 110]);
+    }
+
+    #[test]
+    fn rendering_through_the_neutral_look_equals_the_plain_painting() {
+        for (width, height) in [(640, 480), (161, 121), (35, 17), (4, 3), (1, 1)] {
+            let painter = Painter::new(width, height);
+            let lens = Look::neutral().lens(width, height);
+            for sequence in [0, 9, 123_456] {
+                let now = Painted {
+                    width,
+                    height,
+                    code: code_word(sequence),
+                    box_at: painter.box_position(sequence),
+                    look: Look::neutral(),
+                };
+                let mut plain = VideoBuffer::new(PixelFormat::I420, width, height).expect("buffer");
+                let mut rendered = plain.clone();
+                painter.draw_all(&mut Planes::of(&mut plain), now);
+                painter.render_all(&mut Planes::of(&mut rendered), &lens, now);
+                assert!(
+                    plain.bytes() == rendered.bytes(),
+                    "{width}x{height} #{sequence}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slots_are_found_where_their_edges_say() {
+        for length in [1, 17, 42, 43, 120, 1080, 1081] {
+            for at in 0..length {
+                let slot = slot_at(at, length);
+                assert!(
+                    slot_edge(slot, length) <= at && at < slot_edge(slot + 1, length),
+                    "{at} of {length}: slot {slot}"
+                );
+            }
+        }
+        let bits: Vec<u32> = (0..SLOTS).filter_map(bit_of_slot).collect();
+        assert_eq!(bits, (0..CODE_BITS).collect::<Vec<_>>());
+        assert!((0..CODE_BITS).all(|bit| bit_of_slot(slot_of_bit(bit)) == Some(bit)));
+    }
+
+    #[test]
+    fn the_edge_filter_sharpens_and_softens_a_step() {
+        let step = [50u8, 50, 50, 150, 150, 150];
+        let mut sharp = step;
+        filter_row(&mut sharp, 256);
+        assert_eq!(
+            sharp,
+            [50, 50, 16, 200, 150, 150],
+            "overshoot, clamped to black"
+        );
+        let mut soft = step;
+        filter_row(&mut soft, -171);
+        assert_eq!(soft, [50, 50, 83, 117, 150, 150], "a 3-tap box blur");
+        let mut tiny = [100u8];
+        filter_row(&mut tiny, 256);
+        filter_row(&mut [], 256);
+        assert_eq!(tiny, [100]);
     }
 
     #[test]

@@ -13,6 +13,13 @@
 //! YUYV 320x240 at 30 (rows padded by 64 bytes) and MJPEG 640x480 at 30 and
 //! 15. Its pictures are the fake camera's ([`Painter`]), so each carries its
 //! frame counter ([`decode_sequence`]), for [`PICTURES`] pictures in a loop.
+//!
+//! It has the controls of a common UVC webcam (listed in `standin.c`), writes
+//! to them are logged ([`control_log`]: what reached the driver, in order),
+//! and knobs make the driver refuse a control ([`refuse_control`]), clamp it
+//! silently ([`limit_control`]), flag it ([`flag_control`]: disabled,
+//! grabbed, read-only) or gain more ([`extend_controls`]: iso, exposure
+//! bias, a torch).
 #![allow(dead_code)]
 
 use std::ffi::{c_char, c_int, c_long, CString};
@@ -36,6 +43,8 @@ pub const BUS: &str = "usb-lms-standin-1.2";
 pub const DEVICE_ID: &str = "nokhwa:usb-lms-standin-1.2";
 pub const GROUP_ID: &str = "nokhwa:group:usb-lms-standin-1.2";
 const CHILD: &str = "LMS_STANDIN_CHILD";
+/// Where the stand-in logs control writes (set for the child by [`in_standin`]).
+const CONTROL_LOG: &str = "LMS_STANDIN_CONTROL_LOG";
 /// Bump when the pictures or the configuration change.
 const FIXTURE_VERSION: u32 = 1;
 
@@ -190,11 +199,16 @@ pub fn in_standin(name: &str) -> bool {
         return true;
     }
     let standin = standin();
+    let logs = work_dir().join("control-logs");
+    std::fs::create_dir_all(&logs).expect("the control logs' directory");
+    let log = logs.join(format!("{name}-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
     let output = Command::new(std::env::current_exe().expect("test binary"))
         .args(["--exact", name, "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")
         .env("LD_PRELOAD", &standin.library)
         .env("LMS_STANDIN_CONFIG", &standin.config)
+        .env(CONTROL_LOG, &log)
         .env_remove("LMS_BACKENDS")
         .output()
         .expect("run the test with the stand-in");
@@ -270,6 +284,90 @@ pub fn usage() -> Usage {
         frames: out[5],
         frame_rate: out[6],
     }
+}
+
+/// One control write that reached the stand-in (a line of its log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlSet {
+    /// `S_EXT_CTRLS` or `S_CTRL`.
+    pub call: String,
+    pub id: u32,
+    /// v4l2-ctl's name: `zoom_absolute`.
+    pub name: String,
+    /// The value asked for.
+    pub asked: i64,
+    /// `ok`, the errno's name (`EBUSY`), or `skipped` (another control of
+    /// the same call was refused).
+    pub result: String,
+    /// The value the driver holds after the call.
+    pub held: i64,
+}
+
+impl ControlSet {
+    pub fn ok(&self) -> bool {
+        self.result == "ok"
+    }
+}
+
+/// Every control write that reached the stand-in so far, in order.
+pub fn control_log() -> Vec<ControlSet> {
+    let path = std::env::var_os(CONTROL_LOG).expect("the control log (run through in_standin)");
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('|').collect();
+            assert_eq!(f.len(), 6, "a control log line: {line}");
+            ControlSet {
+                call: f[0].to_string(),
+                id: u32::from_str_radix(f[1].trim_start_matches("0x"), 16).expect("an id"),
+                name: f[2].to_string(),
+                asked: f[3].parse().expect("a value"),
+                result: f[4].to_string(),
+                held: f[5].parse().expect("a value"),
+            }
+        })
+        .collect()
+}
+
+/// The writes of one control (`"zoom_absolute"`), in order.
+pub fn sets_of(name: &str) -> Vec<ControlSet> {
+    control_log()
+        .into_iter()
+        .filter(|s| s.name == name)
+        .collect()
+}
+
+/// Make every write of the control `name` (`"zoom_absolute"`) fail with `errno`.
+pub fn refuse_control(name: &str, errno: i32) {
+    control(&format!("refuse:{name}={errno}"));
+}
+
+/// Make the driver store writes of `name` above `max` as `max`, silently.
+pub fn limit_control(name: &str, max: i64) {
+    control(&format!("limit:{name}={max}"));
+}
+
+/// V4L2_CTRL_FLAG_* bits the control `name` reports on top of its own.
+pub fn flag_control(name: &str, flags: u32) {
+    control(&format!("flag:{name}={flags}"));
+}
+
+pub const FLAG_DISABLED: u32 = 0x0001;
+pub const FLAG_GRABBED: u32 = 0x0002;
+pub const FLAG_READ_ONLY: u32 = 0x0004;
+
+/// Give the camera the controls a plain UVC webcam lacks: auto_exposure_bias
+/// (an integer menu, -2..2 EV by 0.5), iso_sensitivity (100 to 1600) and
+/// led_mode (off, flash, torch).
+pub fn extend_controls() {
+    control("extend");
+}
+
+/// Make the camera an old driver: no `VIDIOC_QUERY_EXT_CTRL`, no
+/// `VIDIOC_G/S/TRY_EXT_CTRLS` (`ENOTTY`); `VIDIOC_QUERYCTRL` and
+/// `VIDIOC_G/S_CTRL` still work.
+pub fn legacy_controls() {
+    control("legacy");
 }
 
 pub fn media_devices() -> MediaDevices {

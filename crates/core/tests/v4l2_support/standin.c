@@ -11,8 +11,9 @@
  *   - ioctls on those descriptors (the `v4l` crate issues them through
  *     syscall(SYS_ioctl, ...), so syscall() is wrapped too) answer as a UVC
  *     driver would: QUERYCAP, ENUM_FMT, ENUM_FRAMESIZES, ENUM_FRAMEINTERVALS,
- *     G/S/TRY_FMT, G/S_PARM, G_CTRL (orientation), REQBUFS, QUERYBUF, QBUF,
- *     DQBUF, STREAMON, STREAMOFF;
+ *     G/S/TRY_FMT, G/S_PARM, REQBUFS, QUERYBUF, QBUF, DQBUF, STREAMON,
+ *     STREAMOFF, and the controls: QUERYCTRL, QUERY_EXT_CTRL (with NEXT_CTRL
+ *     walking), QUERYMENU, G/S_CTRL, G/S/TRY_EXT_CTRLS (see "Controls");
  *   - mmap() of a device descriptor maps the buffers, kept in a memfd;
  *   - poll() waits on the timerfd, which ticks at the frame rate while
  *     streaming; STREAMOFF and unplugging wake a waiting poll, as vb2 does;
@@ -31,8 +32,41 @@
  *
  * Test controls, called by the test through dlsym: lms_standin_control(N,
  * action) with action vanish, return, busy, broken, error, wedged, stall or
- * ok; lms_standin_usage(N, out[7]) gives opens, closes, descriptors open now,
- * STREAMONs, STREAMOFFs, frames handed out and the frame rate set (fps).
+ * ok (and the control knobs below); lms_standin_usage(N, out[7]) gives opens,
+ * closes, descriptors open now, STREAMONs, STREAMOFFs, frames handed out and
+ * the frame rate set (fps).
+ *
+ * Controls: every device has those of a common UVC webcam (v4l2-ctl names):
+ *   brightness 0-255 (128), contrast 0-255 (32), saturation 0-255 (64),
+ *   white_balance_automatic bool (1), gain 0-255 (0), power_line_frequency
+ *   menu 0-2 (2), white_balance_temperature 2000-6500 (4600; inactive while
+ *   white_balance_automatic is 1), sharpness 0-255 (3), auto_exposure menu
+ *   with items 1 "Manual Mode" and 3 "Aperture Priority Mode" (3),
+ *   exposure_time_absolute 3-2047 (250; inactive unless auto_exposure is 1),
+ *   pan_absolute / tilt_absolute -36000-36000 step 3600 (0), focus_absolute
+ *   0-250 step 5 (0; inactive while focus_automatic_continuous is 1),
+ *   focus_automatic_continuous bool (1), zoom_absolute 100-500 (100), and the
+ *   class headers "User Controls" and "Camera Controls". The knob `extend`
+ *   adds auto_exposure_bias (integer menu -2000..2000 step 500, 0.001 EV,
+ *   default 0), iso_sensitivity (integer menu 100, 200, 400, 800, 1600) and
+ *   led_mode (menu 0 Off, 1 Flash, 2 Torch; "Flash Controls").
+ * Writes behave as uvcvideo's: integers are clamped into range and rounded
+ * to the nearest step silently; booleans clamped to 0..1; a menu index out
+ * of range is ERANGE, one the menu skips EINVAL; a control whose automatic
+ * mode is on (INACTIVE) is EACCES unless the same call sets that mode to
+ * manual first; read-only is EACCES, grabbed EBUSY, disabled or unknown
+ * EINVAL. S_EXT_CTRLS checks every control of the call before setting any.
+ * Knobs (lms_standin_control actions): `refuse:NAME=ERRNO` (writes of NAME
+ * fail with ERRNO), `limit:NAME=MAX` (writes above MAX are stored as MAX,
+ * silently), `flag:NAME=FLAGS` (V4L2_CTRL_FLAG_* bits added, e.g. 1
+ * disabled, 2 grabbed, 4 read-only), `extend`, `legacy` (an old driver:
+ * QUERY_EXT_CTRL and the EXT_CTRLS calls fail with ENOTTY), `controls-ok`
+ * (clears the refuse, limit and flag knobs). Every write (S_CTRL,
+ * S_EXT_CTRLS) is appended to the file named by LMS_STANDIN_CONTROL_LOG, one
+ * line per control:
+ *   S_EXT_CTRLS|0x009a090d|zoom_absolute|300|ok|300
+ * (call, id, name, value asked, ok or the errno's name, value held after;
+ * the other controls of a refused S_EXT_CTRLS say "skipped").
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -59,6 +93,27 @@
 #define MAX_FDS 1024
 #define MAX_BUFFERS 8
 #define MAX_DIRS 8
+#define MAX_CTRLS 32
+
+struct ctrl {
+    uint32_t id, type;
+    const char *key;  /* v4l2-ctl's name: zoom_absolute */
+    const char *name; /* the driver's: "Zoom, Absolute" */
+    int64_t min, max, step, def;
+    uint32_t flags;
+    uint64_t menu_mask;            /* menus: the items offered */
+    const char *const *menu_names; /* MENU item names by index */
+    const int64_t *menu_values;    /* INTEGER_MENU values by index */
+    uint32_t master;               /* inactive unless `master` holds `manual` */
+    int32_t manual;
+    int extended; /* present only after the `extend` knob */
+    /* state and knobs */
+    int32_t value;
+    uint32_t extra; /* flags added by the `flag` knob */
+    int refuse;     /* errno every write fails with, 0: none */
+    int limited;
+    int32_t limit;
+};
 
 struct pictures {
     unsigned char *data;
@@ -88,6 +143,8 @@ struct device {
     int queue[MAX_BUFFERS], nqueued;
     uint64_t counter;
     long opens, closes, open_fds, streamons, streamoffs, frames;
+    struct ctrl ctrls[MAX_CTRLS];
+    int nctrls, extended, legacy;
 };
 
 static struct device devices[MAX_DEVICES];
@@ -98,6 +155,60 @@ static struct {
     struct dirent64 entry;
 } dirs[MAX_DIRS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static char *control_log; /* LMS_STANDIN_CONTROL_LOG */
+
+static const char *const exposure_menu[] = {"Auto Mode", "Manual Mode", "Shutter Priority Mode",
+                                            "Aperture Priority Mode"};
+static const char *const power_line_menu[] = {"Disabled", "50 Hz", "60 Hz"};
+static const char *const led_menu[] = {"Off", "Flash", "Torch"};
+static const int64_t bias_menu[] = {-2000, -1500, -1000, -500, 0, 500, 1000, 1500, 2000};
+static const int64_t iso_menu[] = {100, 200, 400, 800, 1600};
+
+#define CLASS_FLAGS (V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY)
+static const struct ctrl CONTROLS[] = {
+    {.id = V4L2_CID_USER_CLASS, .type = V4L2_CTRL_TYPE_CTRL_CLASS, .key = "user_controls",
+     .name = "User Controls", .flags = CLASS_FLAGS},
+    {V4L2_CID_BRIGHTNESS, V4L2_CTRL_TYPE_INTEGER, "brightness", "Brightness", 0, 255, 1, 128},
+    {V4L2_CID_CONTRAST, V4L2_CTRL_TYPE_INTEGER, "contrast", "Contrast", 0, 255, 1, 32},
+    {V4L2_CID_SATURATION, V4L2_CTRL_TYPE_INTEGER, "saturation", "Saturation", 0, 255, 1, 64},
+    {V4L2_CID_AUTO_WHITE_BALANCE, V4L2_CTRL_TYPE_BOOLEAN, "white_balance_automatic",
+     "White Balance, Automatic", 0, 1, 1, 1},
+    {V4L2_CID_GAIN, V4L2_CTRL_TYPE_INTEGER, "gain", "Gain", 0, 255, 1, 0},
+    {V4L2_CID_POWER_LINE_FREQUENCY, V4L2_CTRL_TYPE_MENU, "power_line_frequency",
+     "Power Line Frequency", 0, 2, 1, 2, .menu_mask = 7, .menu_names = power_line_menu},
+    {V4L2_CID_WHITE_BALANCE_TEMPERATURE, V4L2_CTRL_TYPE_INTEGER, "white_balance_temperature",
+     "White Balance Temperature", 2000, 6500, 1, 4600, .master = V4L2_CID_AUTO_WHITE_BALANCE,
+     .manual = 0},
+    {V4L2_CID_SHARPNESS, V4L2_CTRL_TYPE_INTEGER, "sharpness", "Sharpness", 0, 255, 1, 3},
+    {.id = V4L2_CID_CAMERA_CLASS, .type = V4L2_CTRL_TYPE_CTRL_CLASS, .key = "camera_controls",
+     .name = "Camera Controls", .flags = CLASS_FLAGS},
+    {V4L2_CID_EXPOSURE_AUTO, V4L2_CTRL_TYPE_MENU, "auto_exposure", "Auto Exposure", 0, 3, 1,
+     V4L2_EXPOSURE_APERTURE_PRIORITY, .menu_mask = (1 << V4L2_EXPOSURE_MANUAL) |
+                                                   (1 << V4L2_EXPOSURE_APERTURE_PRIORITY),
+     .menu_names = exposure_menu},
+    {V4L2_CID_EXPOSURE_ABSOLUTE, V4L2_CTRL_TYPE_INTEGER, "exposure_time_absolute",
+     "Exposure Time, Absolute", 3, 2047, 1, 250, .master = V4L2_CID_EXPOSURE_AUTO,
+     .manual = V4L2_EXPOSURE_MANUAL},
+    {V4L2_CID_PAN_ABSOLUTE, V4L2_CTRL_TYPE_INTEGER, "pan_absolute", "Pan, Absolute", -36000, 36000,
+     3600, 0},
+    {V4L2_CID_TILT_ABSOLUTE, V4L2_CTRL_TYPE_INTEGER, "tilt_absolute", "Tilt, Absolute", -36000,
+     36000, 3600, 0},
+    {V4L2_CID_FOCUS_ABSOLUTE, V4L2_CTRL_TYPE_INTEGER, "focus_absolute", "Focus, Absolute", 0, 250,
+     5, 0, .master = V4L2_CID_FOCUS_AUTO, .manual = 0},
+    {V4L2_CID_FOCUS_AUTO, V4L2_CTRL_TYPE_BOOLEAN, "focus_automatic_continuous",
+     "Focus, Automatic Continuous", 0, 1, 1, 1},
+    {V4L2_CID_ZOOM_ABSOLUTE, V4L2_CTRL_TYPE_INTEGER, "zoom_absolute", "Zoom, Absolute", 100, 500, 1,
+     100},
+    {V4L2_CID_AUTO_EXPOSURE_BIAS, V4L2_CTRL_TYPE_INTEGER_MENU, "auto_exposure_bias",
+     "Auto Exposure, Bias", 0, 8, 1, 4, .menu_mask = 0x1ff, .menu_values = bias_menu,
+     .extended = 1},
+    {V4L2_CID_ISO_SENSITIVITY, V4L2_CTRL_TYPE_INTEGER_MENU, "iso_sensitivity", "ISO Sensitivity",
+     0, 4, 1, 0, .menu_mask = 0x1f, .menu_values = iso_menu, .extended = 1},
+    {.id = V4L2_CID_FLASH_CLASS, .type = V4L2_CTRL_TYPE_CTRL_CLASS, .key = "flash_controls",
+     .name = "Flash Controls", .flags = CLASS_FLAGS, .extended = 1},
+    {V4L2_CID_FLASH_LED_MODE, V4L2_CTRL_TYPE_MENU, "led_mode", "LED Mode", 0, 2, 1,
+     V4L2_FLASH_LED_MODE_NONE, .menu_mask = 7, .menu_names = led_menu, .extended = 1},
+};
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_open64)(const char *, int, ...);
@@ -198,6 +309,9 @@ static void load_config(void) {
                                                          : -1;
             d->owner = -1;
             d->memfd = -1;
+            d->nctrls = (int)(sizeof CONTROLS / sizeof CONTROLS[0]);
+            memcpy(d->ctrls, CONTROLS, sizeof CONTROLS);
+            for (int i = 0; i < d->nctrls; i++) d->ctrls[i].value = (int32_t)d->ctrls[i].def;
         } else if (!strcmp(kind, "mode") && d && d->nmodes < MAX_MODES) {
             struct mode *m = &d->modes[d->nmodes++];
             const char *code = field(&rest);
@@ -230,6 +344,8 @@ __attribute__((constructor)) static void init(void) {
     real_readdir = dlsym(RTLD_NEXT, "readdir");
     real_readdir64 = dlsym(RTLD_NEXT, "readdir64");
     real_readlink = dlsym(RTLD_NEXT, "readlink");
+    const char *log = getenv("LMS_STANDIN_CONTROL_LOG");
+    if (log && *log) control_log = strdup(log);
     load_config();
 }
 
@@ -513,6 +629,266 @@ static size_t paint(struct device *d, int index) {
     return stride * m->height;
 }
 
+/* ---- controls ---- */
+
+static struct ctrl *find_ctrl(struct device *d, uint32_t id) {
+    for (int i = 0; i < d->nctrls; i++) {
+        struct ctrl *c = &d->ctrls[i];
+        if (c->id == id && (!c->extended || d->extended)) return c;
+    }
+    return NULL;
+}
+
+static struct ctrl *ctrl_by_key(struct device *d, const char *key, size_t len) {
+    for (int i = 0; i < d->nctrls; i++)
+        if (strlen(d->ctrls[i].key) == len && !strncmp(d->ctrls[i].key, key, len))
+            return &d->ctrls[i];
+    return NULL;
+}
+
+/* The control `id` or, with V4L2_CTRL_FLAG_NEXT_CTRL, the first one after it. */
+static struct ctrl *query_target(struct device *d, uint32_t id) {
+    uint32_t next = V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND;
+    if (!(id & next)) return find_ctrl(d, id);
+    uint32_t after = id & ~next;
+    struct ctrl *best = NULL;
+    for (int i = 0; i < d->nctrls; i++) {
+        struct ctrl *c = &d->ctrls[i];
+        if ((c->extended && !d->extended) || c->id <= after) continue;
+        if (!best || c->id < best->id) best = c;
+    }
+    return best;
+}
+
+static uint32_t flags_of(struct device *d, struct ctrl *c) {
+    uint32_t flags = c->flags | c->extra;
+    if (c->master) {
+        struct ctrl *m = find_ctrl(d, c->master);
+        if (m && m->value != c->manual) flags |= V4L2_CTRL_FLAG_INACTIVE;
+    }
+    return flags;
+}
+
+/* Check `*value` for control `c`, adjusting it as the driver would; 0 or an
+ * errno. `batch` (may be NULL) holds the call's values, `upto` how many of
+ * them come before this one (a master set earlier in the same call counts). */
+static int check_ctrl(struct device *d, struct ctrl *c, int32_t *value, int write,
+                      const struct v4l2_ext_control *batch, int upto) {
+    uint32_t flags = flags_of(d, c);
+    if (c->type == V4L2_CTRL_TYPE_CTRL_CLASS || (flags & V4L2_CTRL_FLAG_DISABLED)) return EINVAL;
+    if (flags & V4L2_CTRL_FLAG_READ_ONLY) return EACCES;
+    if (write && (flags & V4L2_CTRL_FLAG_GRABBED)) return EBUSY;
+    if (write && c->refuse) return c->refuse;
+    if (c->master) {
+        struct ctrl *m = find_ctrl(d, c->master);
+        int32_t master = m ? m->value : c->manual;
+        for (int i = 0; batch && i < upto; i++)
+            if (batch[i].id == c->master) master = batch[i].value;
+        if (master != c->manual) return EACCES;
+    }
+    int64_t v = *value;
+    switch (c->type) {
+    case V4L2_CTRL_TYPE_MENU:
+    case V4L2_CTRL_TYPE_INTEGER_MENU:
+        if (v < c->min || v > c->max) return ERANGE;
+        if (!(c->menu_mask & ((uint64_t)1 << v))) return EINVAL;
+        break;
+    default: {
+        int64_t step = c->step > 0 ? c->step : 1;
+        if (v < c->min) v = c->min;
+        if (v > c->max) v = c->max;
+        v = c->min + (v - c->min + step / 2) / step * step;
+        if (v > c->max) v -= step;
+        if (write && c->limited && v > c->limit) v = c->limit;
+        break;
+    }
+    }
+    *value = (int32_t)v;
+    return 0;
+}
+
+static const char *errno_name(int e) {
+    switch (e) {
+    case -1: return "skipped";
+    case 0: return "ok";
+    case EBUSY: return "EBUSY";
+    case EINVAL: return "EINVAL";
+    case ERANGE: return "ERANGE";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EIO: return "EIO";
+    default: return "error";
+    }
+}
+
+static void log_set(const char *call, uint32_t id, struct ctrl *c, int32_t asked, int result) {
+    if (!control_log) return;
+    FILE *f = fopen(control_log, "a");
+    if (!f) return;
+    fprintf(f, "%s|0x%08x|%s|%d|%s|%d\n", call, id, c ? c->key : "?", asked, errno_name(result),
+            c ? c->value : 0);
+    fclose(f);
+}
+
+static int query_ctrl(struct device *d, unsigned long request, void *arg) {
+    uint32_t *id = arg;
+    struct ctrl *c = query_target(d, *id);
+    if (!c) return EINVAL;
+    uint32_t flags = flags_of(d, c);
+    if (request == VIDIOC_QUERY_EXT_CTRL) {
+        struct v4l2_query_ext_ctrl *q = arg;
+        memset(q, 0, sizeof *q);
+        q->id = c->id;
+        q->type = c->type;
+        snprintf(q->name, sizeof q->name, "%s", c->name);
+        q->minimum = c->min;
+        q->maximum = c->max;
+        q->step = (uint64_t)c->step;
+        q->default_value = c->def;
+        q->flags = flags;
+        q->elem_size = c->type == V4L2_CTRL_TYPE_CTRL_CLASS ? 0 : 4;
+        q->elems = 1;
+    } else {
+        struct v4l2_queryctrl *q = arg;
+        memset(q, 0, sizeof *q);
+        q->id = c->id;
+        q->type = c->type;
+        snprintf((char *)q->name, sizeof q->name, "%s", c->name);
+        q->minimum = (int32_t)c->min;
+        q->maximum = (int32_t)c->max;
+        q->step = (int32_t)c->step;
+        q->default_value = (int32_t)c->def;
+        q->flags = flags;
+    }
+    return 0;
+}
+
+static int query_menu(struct device *d, struct v4l2_querymenu *m) {
+    struct ctrl *c = find_ctrl(d, m->id);
+    if (!c || (c->type != V4L2_CTRL_TYPE_MENU && c->type != V4L2_CTRL_TYPE_INTEGER_MENU))
+        return EINVAL;
+    if ((int64_t)m->index < c->min || (int64_t)m->index > c->max ||
+        !(c->menu_mask & ((uint64_t)1 << m->index)))
+        return EINVAL;
+    uint32_t id = m->id, index = m->index;
+    memset(m, 0, sizeof *m);
+    m->id = id;
+    m->index = index;
+    if (c->type == V4L2_CTRL_TYPE_MENU)
+        snprintf((char *)m->name, sizeof m->name, "%s", c->menu_names[index]);
+    else
+        m->value = c->menu_values[index];
+    return 0;
+}
+
+static int ext_ctrls(struct device *d, unsigned long request, struct v4l2_ext_controls *cs) {
+    uint32_t which = cs->which;
+    if (cs->count > 64) return EINVAL;
+    struct v4l2_ext_control *list = cs->controls;
+    /* Check every control first; the class (if one is named) must match. */
+    for (uint32_t i = 0; i < cs->count; i++) {
+        struct ctrl *c = find_ctrl(d, list[i].id);
+        int error = 0;
+        if (!c)
+            error = EINVAL;
+        else if (which != V4L2_CTRL_WHICH_CUR_VAL && which != V4L2_CTRL_WHICH_DEF_VAL &&
+                 V4L2_CTRL_ID2WHICH(list[i].id) != which)
+            error = EINVAL;
+        else if (request == VIDIOC_G_EXT_CTRLS) {
+            uint32_t flags = flags_of(d, c);
+            if (c->type == V4L2_CTRL_TYPE_CTRL_CLASS || (flags & V4L2_CTRL_FLAG_DISABLED))
+                error = EINVAL;
+            else if (flags & V4L2_CTRL_FLAG_WRITE_ONLY)
+                error = EACCES;
+        } else if (which == V4L2_CTRL_WHICH_DEF_VAL) {
+            error = EINVAL;
+        } else {
+            int32_t v = list[i].value;
+            error = check_ctrl(d, c, &v, request == VIDIOC_S_EXT_CTRLS, list, (int)i);
+        }
+        if (error) {
+            cs->error_idx = i;
+            if (request == VIDIOC_S_EXT_CTRLS)
+                for (uint32_t j = 0; j < cs->count; j++) {
+                    struct ctrl *x = find_ctrl(d, list[j].id);
+                    log_set("S_EXT_CTRLS", list[j].id, x, list[j].value,
+                            j == i ? error : -1);
+                }
+            return error;
+        }
+    }
+    for (uint32_t i = 0; i < cs->count; i++) {
+        struct ctrl *c = find_ctrl(d, list[i].id);
+        if (request == VIDIOC_G_EXT_CTRLS) {
+            list[i].value = which == V4L2_CTRL_WHICH_DEF_VAL ? (int32_t)c->def : c->value;
+            continue;
+        }
+        int32_t asked = list[i].value, v = asked;
+        check_ctrl(d, c, &v, request == VIDIOC_S_EXT_CTRLS, list, (int)i);
+        list[i].value = v;
+        if (request == VIDIOC_S_EXT_CTRLS) {
+            c->value = v;
+            log_set("S_EXT_CTRLS", c->id, c, asked, 0);
+        }
+    }
+    return 0;
+}
+
+static int get_set_ctrl(struct device *d, unsigned long request, struct v4l2_control *x) {
+    struct ctrl *c = find_ctrl(d, x->id);
+    if (!c) return EINVAL;
+    if (request == VIDIOC_G_CTRL) {
+        uint32_t flags = flags_of(d, c);
+        if (c->type == V4L2_CTRL_TYPE_CTRL_CLASS || (flags & V4L2_CTRL_FLAG_DISABLED)) return EINVAL;
+        if (flags & V4L2_CTRL_FLAG_WRITE_ONLY) return EACCES;
+        x->value = c->value;
+        return 0;
+    }
+    int32_t asked = x->value, v = asked;
+    int error = check_ctrl(d, c, &v, 1, NULL, 0);
+    if (!error) {
+        c->value = v;
+        x->value = v;
+    }
+    log_set("S_CTRL", x->id, c, asked, error);
+    return error;
+}
+
+/* A control knob (see the header); 0, or -1 for an action that is not one. */
+static int control_knob(struct device *d, const char *action) {
+    if (!strcmp(action, "extend")) {
+        d->extended = 1;
+        return 0;
+    }
+    if (!strcmp(action, "legacy")) {
+        d->legacy = 1;
+        return 0;
+    }
+    if (!strcmp(action, "controls-ok")) {
+        for (int i = 0; i < d->nctrls; i++) {
+            d->ctrls[i].extra = 0;
+            d->ctrls[i].refuse = d->ctrls[i].limited = 0;
+        }
+        return 0;
+    }
+    const char *colon = strchr(action, ':'), *eq = colon ? strchr(colon, '=') : NULL;
+    if (!colon || !eq) return -1;
+    struct ctrl *c = ctrl_by_key(d, colon + 1, (size_t)(eq - colon - 1));
+    if (!c) return -1;
+    long n = strtol(eq + 1, NULL, 0);
+    size_t kind = (size_t)(colon - action);
+    if (kind == 6 && !strncmp(action, "refuse", 6))
+        c->refuse = (int)n;
+    else if (kind == 5 && !strncmp(action, "limit", 5)) {
+        c->limited = 1;
+        c->limit = (int32_t)n;
+    } else if (kind == 4 && !strncmp(action, "flag", 4))
+        c->extra = (uint32_t)n;
+    else
+        return -1;
+    return 0;
+}
+
 static int v4l2_call(int fd, struct device *d, unsigned long request, void *arg) {
     if (!d->present) return ENODEV;
     struct mode *m = current(d);
@@ -618,10 +994,23 @@ static int v4l2_call(int fd, struct device *d, unsigned long request, void *arg)
     }
     case VIDIOC_G_CTRL: {
         struct v4l2_control *c = arg;
-        if (c->id != V4L2_CID_CAMERA_ORIENTATION || d->facing < 0) return EINVAL;
+        if (c->id != V4L2_CID_CAMERA_ORIENTATION) return get_set_ctrl(d, request, c);
+        if (d->facing < 0) return EINVAL;
         c->value = d->facing;
         return 0;
     }
+    case VIDIOC_S_CTRL:
+        return get_set_ctrl(d, request, arg);
+    case VIDIOC_QUERYCTRL:
+        return query_ctrl(d, request, arg);
+    case VIDIOC_QUERY_EXT_CTRL:
+        return d->legacy ? ENOTTY : query_ctrl(d, request, arg);
+    case VIDIOC_QUERYMENU:
+        return query_menu(d, arg);
+    case VIDIOC_G_EXT_CTRLS:
+    case VIDIOC_S_EXT_CTRLS:
+    case VIDIOC_TRY_EXT_CTRLS:
+        return d->legacy ? ENOTTY : ext_ctrls(d, request, arg);
     case VIDIOC_REQBUFS: {
         struct v4l2_requestbuffers *r = arg;
         if (r->type != V4L2_BUF_TYPE_VIDEO_CAPTURE || r->memory != V4L2_MEMORY_MMAP)
@@ -857,7 +1246,7 @@ int lms_standin_control(int number, const char *action) {
     } else if (!strcmp(action, "ok")) {
         d->busy = d->broken = d->error = d->wedged = d->stalled = 0;
     } else {
-        result = -1;
+        result = control_knob(d, action);
     }
     pthread_mutex_unlock(&lock);
     return result;

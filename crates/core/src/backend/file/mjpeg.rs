@@ -18,7 +18,7 @@ use zune_jpeg::JpegDecoder;
 use crate::backend::file::y4m::show_bytes;
 use crate::error::{Error, Result};
 use crate::frame::{PixelFormat, VideoBuffer, MAX_DIMENSION};
-use crate::video::Converter;
+use crate::video::{jpeg_planes, Converter};
 
 /// One JPEG picture of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,10 +217,23 @@ pub fn parse(bytes: &[u8]) -> Result<MjpegFile> {
     })
 }
 
-/// Decodes JPEG pictures into I420 buffers, keeping its RGB scratch picture
-/// and colour converter between calls.
+/// Decodes JPEG pictures into I420 buffers, keeping its scratch pictures and
+/// colour converter between calls (nothing is allocated in steady state but
+/// the decoder's own working memory).
+///
+/// A grayscale JPEG goes straight into the planes: zune-jpeg hands its luma
+/// and [`jpeg_planes`] scales it from JPEG's full range to our limited range.
+/// A colour JPEG is decoded to RGB (zune-jpeg's SIMD colour conversion) and
+/// converted to I420 (yuvutils, SIMD). Asking zune-jpeg (0.5) for its YCbCr
+/// samples instead, to skip the RGB round trip, costs more: it interleaves
+/// them with a scalar loop slower than its RGB conversion, and upsamples the
+/// chroma all the same (`benches/camera_decode.rs` weighs both). Entropy
+/// decoding and the inverse DCT are most of a frame's cost either way.
 #[derive(Debug, Default)]
 pub struct JpegDecoderI420 {
+    /// The full-range luma of the last grayscale picture.
+    luma: Vec<u8>,
+    /// The last colour picture in RGB.
     rgb: Option<VideoBuffer>,
     converter: Converter,
 }
@@ -239,31 +252,64 @@ impl JpegDecoderI420 {
                 "JPEG decoding goes into I420 pictures".into(),
             ));
         }
-        if !self
-            .rgb
-            .as_ref()
-            .is_some_and(|b| b.is(PixelFormat::Rgb24, width, height))
-        {
-            self.rgb = Some(VideoBuffer::new(PixelFormat::Rgb24, width, height)?);
+        let (luma, rgb) = (&mut self.luma, &mut self.rgb);
+        let gray = decode_to(jpeg, width, height, |input| {
+            if input == ColorSpace::Luma {
+                let len = width as usize * height as usize;
+                if luma.len() != len {
+                    luma.clear();
+                    luma.resize(len, 0);
+                }
+                return Ok(Target::Luma(luma));
+            }
+            if !rgb
+                .as_ref()
+                .is_some_and(|b| b.is(PixelFormat::Rgb24, width, height))
+            {
+                *rgb = Some(
+                    VideoBuffer::new(PixelFormat::Rgb24, width, height)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            let picture = rgb.as_mut().ok_or("no RGB scratch picture")?;
+            Ok(Target::Rgb(picture.plane_mut(0)))
+        })?;
+        if gray {
+            jpeg_planes::gray_to_i420(&self.luma, dst);
+            return Ok(());
         }
         let rgb = self
             .rgb
-            .as_mut()
+            .as_ref()
             .ok_or_else(|| Error::Internal("JPEG scratch picture missing".into()))?;
-        decode_rgb(jpeg, rgb)?;
         self.converter.convert(rgb, dst)
     }
 }
 
-/// Decode `jpeg` into `dst`, an RGB24 picture that must have the JPEG's size.
-pub fn decode_rgb(jpeg: &[u8], dst: &mut VideoBuffer) -> Result<()> {
-    let (width, height) = (dst.width() as usize, dst.height() as usize);
+/// Where a JPEG's pixels go, chosen once its headers give its colour space.
+enum Target<'a> {
+    /// Packed RGB, 3 bytes a pixel.
+    Rgb(&'a mut [u8]),
+    /// Full-range luma, 1 byte a pixel (grayscale JPEGs only).
+    Luma(&'a mut [u8]),
+}
+
+/// Decode `jpeg`, which must be `width` x `height`, into the target `choose`
+/// picks for its colour space (parsing its headers once). Whether it went
+/// into luma. Never panics: a decoder panic is reported as an error.
+fn decode_to<'a>(
+    jpeg: &[u8],
+    width: u32,
+    height: u32,
+    choose: impl FnOnce(ColorSpace) -> std::result::Result<Target<'a>, String>,
+) -> Result<bool> {
+    let (width, height) = (width as usize, height as usize);
     let limit = MAX_DIMENSION as usize;
+    // RGB while the headers are read: zune-jpeg picks its colour converter then.
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::RGB)
         .set_max_width(limit)
         .set_max_height(limit);
-    let out = dst.plane_mut(0);
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         let mut decoder = JpegDecoder::new_with_options(ZCursor::new(jpeg), options);
         decoder.decode_headers().map_err(|e| e.to_string())?;
@@ -274,15 +320,29 @@ pub fn decode_rgb(jpeg: &[u8], dst: &mut VideoBuffer) -> Result<()> {
                 info.width, info.height
             ));
         }
-        decoder.decode_into(out).map_err(|e| e.to_string())
+        let input = decoder.input_colorspace().ok_or("no colour space")?;
+        match choose(input)? {
+            Target::Rgb(out) => decoder.decode_into(out).map(|()| false),
+            Target::Luma(out) => {
+                decoder.set_options(options.jpeg_set_out_colorspace(ColorSpace::Luma));
+                decoder.decode_into(out).map(|()| true)
+            }
+        }
+        .map_err(|e| e.to_string())
     }));
     match decoded {
-        Ok(Ok(())) => Ok(()),
+        Ok(Ok(gray)) => Ok(gray),
         Ok(Err(why)) => Err(unreadable(format!("JPEG decoding failed: {why}"))),
         Err(_) => Err(unreadable(
             "JPEG decoding failed: the decoder gave up on a malformed picture".into(),
         )),
     }
+}
+
+/// Decode `jpeg` into `dst`, an RGB24 picture that must have the JPEG's size.
+pub fn decode_rgb(jpeg: &[u8], dst: &mut VideoBuffer) -> Result<()> {
+    let (width, height) = (dst.width(), dst.height());
+    decode_to(jpeg, width, height, |_| Ok(Target::Rgb(dst.plane_mut(0)))).map(|_| ())
 }
 
 #[cfg(test)]
@@ -356,6 +416,104 @@ mod tests {
             assert_eq!(e.name(), "NotReadableError");
             assert!(e.message().contains(needle), "{needle}: {e}");
         }
+    }
+
+    /// A `width` x `height` JPEG of the fake camera's picture (sequence
+    /// `sequence`), in colour with that chroma sampling or, for `None`, gray.
+    fn painted_jpeg(
+        width: u32,
+        height: u32,
+        sequence: u64,
+        sampling: Option<jpeg_encoder::SamplingFactor>,
+    ) -> Vec<u8> {
+        use crate::video::{PaintState, Painter};
+        let mut i420 = VideoBuffer::new(PixelFormat::I420, width, height).unwrap();
+        Painter::new(width, height).paint(&mut i420, &mut PaintState::default(), sequence);
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        let (w, h) = (width as u16, height as u16);
+        match sampling {
+            Some(factor) => {
+                let mut rgb = VideoBuffer::new(PixelFormat::Rgb24, width, height).unwrap();
+                Converter::new().convert(&i420, &mut rgb).unwrap();
+                encoder.set_sampling_factor(factor);
+                encoder
+                    .encode(rgb.plane(0), w, h, jpeg_encoder::ColorType::Rgb)
+                    .unwrap();
+            }
+            None => {
+                // Limited-range luma back to the full range a JPEG holds.
+                let luma: Vec<u8> = i420
+                    .plane(0)
+                    .iter()
+                    .map(|&y| ((i32::from(y) - 16) * 255 / 219).clamp(0, 255) as u8)
+                    .collect();
+                encoder
+                    .encode(&luma, w, h, jpeg_encoder::ColorType::Luma)
+                    .unwrap();
+            }
+        }
+        out
+    }
+
+    /// The old way to I420: zune-jpeg to RGB, then the colour converter.
+    fn through_rgb(jpeg: &[u8], width: u32, height: u32) -> VideoBuffer {
+        let mut rgb = VideoBuffer::new(PixelFormat::Rgb24, width, height).unwrap();
+        decode_rgb(jpeg, &mut rgb).unwrap();
+        let mut i420 = VideoBuffer::new(PixelFormat::I420, width, height).unwrap();
+        Converter::new().convert(&rgb, &mut i420).unwrap();
+        i420
+    }
+
+    #[test]
+    fn every_kind_of_jpeg_decodes_like_rgb_then_converted_and_keeps_its_sequence_code() {
+        use crate::video::decode_sequence;
+        use jpeg_encoder::SamplingFactor as S;
+        let kinds = [
+            ("4:2:2", Some(S::F_2_1)),
+            ("4:2:0", Some(S::F_2_2)),
+            ("4:4:4", Some(S::F_1_1)),
+            ("gray", None),
+        ];
+        let mut decoder = JpegDecoderI420::new();
+        for (width, height) in [(320, 240), (321, 241), (640, 360)] {
+            for (sequence, (name, sampling)) in (40u64..).zip(kinds) {
+                let jpeg = painted_jpeg(width, height, sequence, sampling);
+                let mut ours = VideoBuffer::new(PixelFormat::I420, width, height).unwrap();
+                // Twice: the second time on the decoder's kept scratch.
+                for _ in 0..2 {
+                    ours.planes_mut().iter_mut().for_each(|p| p.fill(0));
+                    decoder.decode(&jpeg, &mut ours).unwrap();
+                }
+                let old = through_rgb(&jpeg, width, height);
+                for plane in 0..3 {
+                    let (a, b) = (ours.plane(plane), old.plane(plane));
+                    let diffs = a.iter().zip(b).map(|(&x, &y)| x.abs_diff(y));
+                    let max = diffs.clone().max().unwrap_or(0);
+                    let mean = diffs.map(f64::from).sum::<f64>() / a.len() as f64;
+                    assert!(
+                        max <= 3 && mean <= 1.0,
+                        "{name} {width}x{height} plane {plane}: max {max}, mean {mean:.3}"
+                    );
+                }
+                assert_eq!(
+                    decode_sequence(&ours),
+                    Some(sequence),
+                    "{name} {width}x{height}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_jpeg_of_another_size_is_an_error() {
+        let jpeg = painted_jpeg(64, 48, 1, None);
+        let mut dst = VideoBuffer::new(PixelFormat::I420, 64, 50).unwrap();
+        let e = JpegDecoderI420::new().decode(&jpeg, &mut dst).unwrap_err();
+        assert!(
+            e.message().contains("the picture is 64x48, not 64x50"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -142,6 +142,7 @@ fn video_capabilities(file: Option<&VideoFile>) -> Capabilities {
     let Some(file) = file else {
         // An unreadable file: offer anything, so that opening it reports why it fails.
         return Capabilities::Video {
+            controls: crate::controls::ControlCaps::new(),
             modes: vec![VideoMode {
                 format: PixelFormat::I420,
                 width: Range::new(1, MAX_DIMENSION),
@@ -165,6 +166,7 @@ fn video_capabilities(file: Option<&VideoFile>) -> Capabilities {
         })
         .collect();
     Capabilities::Video {
+        controls: crate::controls::ControlCaps::new(),
         modes,
         facing_mode: None,
         default_width: file.width,

@@ -22,9 +22,11 @@
 //! What differs, behind the same functions (`os`):
 //! - `linux`: V4L2 nodes listed with our own ioctls (nokhwa sets a format to
 //!   list one), stable ids from the bus, a blocked read woken through the
-//!   camera's descriptor.
+//!   camera's descriptor, and the camera controls (Image Capture) on V4L2
+//!   controls (`Backend::controls`).
 //! - `native`: Media Foundation and AVFoundation through `nokhwa::query`,
-//!   stable ids from the system's own (the symbolic link, the unique id).
+//!   stable ids from the system's own (the symbolic link, the unique id);
+//!   no camera controls yet.
 //!
 //! Hotplug: while a `devicechange` listener can be told (a change notifier
 //! is set), one thread looks at the cameras present once a second.
@@ -42,12 +44,13 @@ use linux as os;
 #[cfg(any(target_os = "windows", target_os = "macos"))]
 use native as os;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::backend::capture_thread::CaptureThread;
 use crate::backend::usage::{DeviceUsage, UsageTable};
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
+use crate::controls::DeviceControls;
 use crate::device::{Capabilities, DeviceEntry};
 use crate::error::{Error, Result};
 use crate::settings::NativeMode;
@@ -182,6 +185,12 @@ impl Backend for NokhwaBackend {
         usage_of(device_id)
     }
 
+    /// The camera's controls: on Linux its V4L2 controls (`linux::controls`);
+    /// not implemented yet on Media Foundation and AVFoundation (`None`).
+    fn controls(&self, device_id: &str) -> Option<Arc<dyn DeviceControls>> {
+        controls_of(device_id)
+    }
+
     fn set_change_notifier(&self, notifier: ChangeNotifier) {
         // The cameras as they are now, not when the thread first runs: a
         // camera unplugged in between is a change too.
@@ -203,6 +212,28 @@ impl Backend for NokhwaBackend {
         );
         drop(old);
     }
+}
+
+/// The controls of the listed camera `device_id`, read now; `None` for a
+/// camera not listed or without controls.
+#[cfg(target_os = "linux")]
+fn controls_of(device_id: &str) -> Option<Arc<dyn DeviceControls>> {
+    let cameras = os::cameras();
+    let camera = cameras
+        .iter()
+        .find(|c| c.entry.info.device_id == device_id)?;
+    match &camera.entry.capabilities {
+        Capabilities::Video { controls, .. } if !controls.is_empty() => {}
+        _ => return None,
+    }
+    let name = format!("\"{}\" ({})", camera.entry.info.label, camera.place);
+    let controls = linux::V4l2Controls::open(&camera.target.path, name)?;
+    Some(Arc::new(controls))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn controls_of(_device_id: &str) -> Option<Arc<dyn DeviceControls>> {
+    None
 }
 
 struct NokhwaDriver {

@@ -7,9 +7,12 @@
 //! request equally well the first one wins, so they are listed nearest the
 //! default first (640x480 at 30 where the camera has it, see [`defaults`]):
 //! by size, then rate, then format, raw formats before MJPEG (no decoding).
+//! The entry also carries the camera's controls, as the system's part
+//! (`os`) read them.
 
 use nokhwa::utils::FrameFormat;
 
+use crate::controls::ControlCaps;
 use crate::device::{Capabilities, DeviceEntry, DeviceInfo, VideoMode};
 use crate::frame::PixelFormat;
 use crate::kind::MediaKind;
@@ -106,6 +109,7 @@ pub(crate) fn camera_entry(
     group_id: String,
     modes: Vec<VideoMode>,
     facing_mode: Option<String>,
+    controls: ControlCaps,
 ) -> DeviceEntry {
     let (default_width, default_height, default_frame_rate) = defaults(&modes);
     DeviceEntry {
@@ -116,6 +120,7 @@ pub(crate) fn camera_entry(
             group_id,
         },
         capabilities: Capabilities::Video {
+            controls,
             modes,
             facing_mode,
             default_width,

@@ -1,2 +1,3 @@
+mod controls;
 mod parse;
 mod select;

@@ -277,7 +277,7 @@ fn advanced_must_be_an_array_of_objects() {
 #[test]
 fn unknown_keys_are_ignored_at_every_level() {
     let c = MediaStreamConstraints::parse(
-        r#"{"video": {"zoom": 3, "width": {"ideal": 320, "foo": []}, "advanced": [{"bar": 1}]},
+        r#"{"video": {"pointsOfInterest": 3, "width": {"ideal": 320, "foo": []}, "advanced": [{"bar": 1}]},
             "peerIdentity": "x"}"#,
     )
     .unwrap();

@@ -40,6 +40,7 @@ fn continuous_camera(id: &str, max_w: f64, max_h: f64) -> Space {
             (Prop::Height, 480.0),
             (Prop::FrameRate, 30.0),
         ]),
+        ..Default::default()
     }
 }
 
@@ -78,6 +79,7 @@ fn microphone(echo_cancellation: bool) -> Space {
             (Prop::ChannelCount, 1.0),
             (Prop::Latency, 0.01),
         ]),
+        ..Default::default()
     }
 }
 

@@ -2,7 +2,8 @@
 //! and the stable ids they get.
 //!
 //! Each node is opened and asked (`VIDIOC_QUERYCAP`, `ENUM_FMT`,
-//! `ENUM_FRAMESIZES`, `ENUM_FRAMEINTERVALS`, the orientation control): nothing
+//! `ENUM_FRAMESIZES`, `ENUM_FRAMEINTERVALS`, the orientation control, the
+//! camera controls and their menus, see `controls`): nothing
 //! is set, so listing never disturbs a camera another program is using.
 //! Metadata and output nodes, and nodes with no format we can deliver, are
 //! left out.
@@ -30,6 +31,7 @@ use std::path::PathBuf;
 use super::super::modes::{camera_entry, nearest_default_first, MAX_MODES};
 use super::super::{Listed, PREFIX};
 use super::v4l2::{self, fourcc, IntervalSpec, Node, SizeSpec};
+use crate::controls::ControlCaps;
 use crate::device::{Range, VideoMode};
 use crate::frame::{PixelFormat, MAX_DIMENSION};
 /// Sizes offered inside a stepwise or continuous size range (when they fit its steps).
@@ -125,6 +127,7 @@ struct Probed {
     caps: v4l2::NodeCaps,
     modes: Vec<VideoMode>,
     facing_mode: Option<String>,
+    controls: ControlCaps,
 }
 
 /// Every camera present now, in node order, with its stable id.
@@ -175,6 +178,7 @@ pub(crate) fn cameras() -> Vec<Listed> {
                 group_id,
                 p.modes.clone(),
                 p.facing_mode.clone(),
+                p.controls.clone(),
             ),
         });
     }
@@ -196,11 +200,13 @@ fn probe(node: NodePath) -> Option<Probed> {
         Some(1) => Some("environment".to_string()),
         _ => None,
     };
+    let controls = super::controls::query(open.fd());
     Some(Probed {
         node,
         caps,
         modes,
         facing_mode,
+        controls,
     })
 }
 

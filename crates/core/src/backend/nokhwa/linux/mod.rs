@@ -8,13 +8,17 @@
 //!   letting `v4l`'s panics take the process down.
 //! - `wake`: waking a capture thread that waits for a frame, so closing
 //!   never hangs on a camera that stopped sending.
+//! - `controls`: the camera controls (Image Capture) on V4L2 controls, read
+//!   when cameras are listed and read and written per call.
 //! - `v4l2`: the V4L2 calls we make ourselves.
 
+mod controls;
 mod device;
 mod enumerate;
 mod v4l2;
 mod wake;
 
+pub(crate) use controls::V4l2Controls;
 pub(crate) use device::{
     allowed, capture_error, layout, on_thread, open_error, release, runs_as, start, WATCHDOG,
 };

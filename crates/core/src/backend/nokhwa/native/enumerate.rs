@@ -93,6 +93,8 @@ pub(crate) fn cameras() -> Vec<Listed> {
                     format!("{PREFIX}group:{id}"),
                     modes,
                     None,
+                    // Camera controls are not implemented on Media Foundation / AVFoundation yet.
+                    crate::controls::ControlCaps::new(),
                 ),
                 target: id,
             });

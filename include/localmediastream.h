@@ -165,6 +165,27 @@ typedef struct lms_frame {
 // during the call only; `lms_frame_retain` keeps it.
 typedef void (*lms_frame_callback)(void *user_data, const struct lms_frame *frame);
 
+// A photo (`lms_track_take_photo`): a whole JPEG or PNG file in memory,
+// kept by the library until `lms_photo_free(photo)` (even after the track
+// stops or is freed). Read-only: never write through `data`.
+typedef struct lms_photo {
+  // Give back with `lms_photo_free`.
+  uint64_t handle;
+  // The file's `size` bytes: write them to a .jpg / .png file as they are.
+  const uint8_t *data;
+  size_t size;
+  // "image/jpeg" or "image/png". Static: valid for the life of the process, never free it.
+  const char *mime_type;
+  // The picture's size in pixels.
+  uint32_t width;
+  uint32_t height;
+  // Capture time of the frame the photo was made from, on the clock of
+  // `lms_frame.timestamp_us`.
+  int64_t timestamp_us;
+  // The source's sequence number of that frame.
+  uint64_t sequence;
+} lms_photo;
+
 // A stream handle, passed by value. 0 is never a valid handle; a handle is
 // never reused after it is freed.
 typedef struct lms_stream {
@@ -278,6 +299,58 @@ enum lms_status lms_track_set_frame_callback(struct lms_track track, lms_frame_c
 // LMS_ERR_NOT_FOUND when the picture carries no such code.
 enum lms_status lms_frame_decode_sequence(const struct lms_frame *frame, uint64_t *out_sequence);
 
+// `takePhoto(photoSettings)`: the camera's next frame as a JPEG (or PNG)
+// file, written to `*out_photo`; free it with `lms_photo_free`.
+//
+// `photo_settings_json` is NULL (the camera's size, JPEG) or a JSON object:
+// `{"imageWidth": 1280, "imageHeight": 720, "imageType": "image/png",
+// "fillLightMode": "off", "redEyeReduction": false}` (every member optional;
+// one side alone keeps the camera's aspect ratio). A photo is at most the
+// size the camera runs at now (see `lms_track_photo_capabilities`): it never
+// reconfigures a camera other tracks share.
+//
+// Waits for the camera's next frame, up to `timeout_ms` milliseconds (0 or
+// negative: 10 s), blocking the calling thread only. Any thread, also
+// concurrently with reads, callbacks and other photos on the same track: the
+// photo is read through a short-lived clone of the track, so the track's own
+// reader or callback loses no frame.
+//
+// Errors: LMS_ERR_TYPE for an audio track or settings that are not a JSON
+// object of the right types; LMS_ERR_OVERCONSTRAINED (with
+// `lms_last_error_constraint`: "imageWidth", "imageHeight", "fillLightMode",
+// "redEyeReduction") for a size or option the camera cannot give;
+// LMS_ERR_INVALID_STATE when the track has ended (or ends meanwhile);
+// LMS_ERR_TIMEOUT when no frame came in time.
+enum lms_status lms_track_take_photo(struct lms_track track, const char *photo_settings_json, int32_t timeout_ms, struct lms_photo *out_photo);
+
+// Give a photo back: its `data` is invalid afterwards. Freeing a photo twice
+// (or a copy of the struct after the original was freed) is
+// LMS_ERR_INVALID_HANDLE; NULL is LMS_ERR_INVALID_ARGUMENT.
+enum lms_status lms_photo_free(const struct lms_photo *photo);
+
+// `grabFrame()`: the camera's next frame as one RGBA plane
+// (LMS_PIXEL_FORMAT_RGBA) at the track's own width and height, written to
+// `*out_frame` as `lms_track_read_frame` does; release it with
+// `lms_frame_release`. Waits up to `timeout_ms` milliseconds (0 or negative:
+// 10 s), blocking the calling thread only. Any thread, concurrently with the
+// track's reader or callback, which lose no frame (a short-lived clone of
+// the track reads it). Errors: LMS_ERR_TYPE for an audio track,
+// LMS_ERR_INVALID_STATE when the track has ended, LMS_ERR_TIMEOUT.
+enum lms_status lms_track_grab_frame(struct lms_track track, int32_t timeout_ms, struct lms_frame *out_frame);
+
+// `getPhotoCapabilities()` as JSON: `{"imageWidth": {"min", "max", "step"},
+// "imageHeight": {...}, "fillLightMode": ["off"], "redEyeReduction":
+// "never"}`; the maxima are the size the camera runs at now. Free `*out`
+// with `lms_string_free`. Does not block; any thread. LMS_ERR_TYPE for an
+// audio track, LMS_ERR_INVALID_STATE for an ended one.
+enum lms_status lms_track_photo_capabilities(struct lms_track track, char **out_json);
+
+// `getPhotoSettings()` as JSON: what a photo taken now without settings
+// gives (`{"imageWidth", "imageHeight", "fillLightMode", "redEyeReduction"}`).
+// Free `*out` with `lms_string_free`. Does not block; any thread.
+// LMS_ERR_TYPE for an audio track, LMS_ERR_INVALID_STATE for an ended one.
+enum lms_status lms_track_photo_settings(struct lms_track track, char **out_json);
+
 // `getUserMedia()`: open the devices the constraints ask for (JSON, e.g.
 // `{"video": {"width": {"ideal": 1280}}, "audio": true}`) and write a new
 // stream handle to `*out` (free it with `lms_stream_free`; its tracks keep
@@ -363,10 +436,14 @@ enum lms_status lms_track_set_enabled(struct lms_track track, bool enabled);
 enum lms_status lms_track_muted(struct lms_track track, bool *out_muted);
 
 // `getSettings()` as JSON (integers for width and height; deviceId and
-// groupId as `lms_enumerate_devices` lists them). Free with `lms_string_free`.
+// groupId as `lms_enumerate_devices` lists them). A camera's controls
+// (`brightness`, `zoom`, `exposureMode`, ...) are read back from the device
+// on each call: they belong to the device, so every track on it shows the
+// same values. Free with `lms_string_free`.
 enum lms_status lms_track_settings(struct lms_track track, char **out_json);
 
-// `getCapabilities()` as JSON (ranges as {"min", "max"}). Free with `lms_string_free`.
+// `getCapabilities()` as JSON (ranges as {"min", "max"}; a camera's controls
+// as {"min", "max", "step"} or a list of modes). Free with `lms_string_free`.
 enum lms_status lms_track_capabilities(struct lms_track track, char **out_json);
 
 // `getConstraints()`: the constraints of the last successful open or
@@ -377,6 +454,11 @@ enum lms_status lms_track_constraints(struct lms_track track, char **out_json);
 // LMS_ERR_OVERCONSTRAINED (see `lms_last_error_constraint`) and changes
 // nothing; an impossible ideal is accepted; on an ended track it succeeds and
 // changes nothing. Frames already queued keep their old shape.
+// Camera controls (W3C Image Capture: `zoom`, `focusMode`, `exposureTime`,
+// `torch`, ...) are constraints too; only those named are written, a manual
+// value first switches its mode to "manual", and a camera refusing a write
+// gives LMS_ERR_NOT_READABLE naming the control. Blocks while the device is
+// written or reconfigured.
 enum lms_status lms_track_apply_constraints(struct lms_track track, const char *constraints_json);
 
 // Frames delivered and dropped so far.

@@ -40,6 +40,7 @@ static void check_bad_track(lms_track bad, const char *what) {
     lms_frame f;
     lms_track_stats stats;
     lms_listener l = {FORGED_ID};
+    lms_photo photo;
 #define BAD(call) CHECK_MSG((call) == LMS_ERR_INVALID_HANDLE, "%s: %s", what, #call)
     BAD(lms_track_stop(bad));
     BAD(lms_track_free(bad));
@@ -63,7 +64,14 @@ static void check_bad_track(lms_track bad, const char *what) {
     BAD(lms_track_set_frame_callback(bad, ignore_frame, NULL));
     BAD(lms_track_set_frame_callback(bad, NULL, NULL));
     BAD(lms_track_add_event_listener(bad, ignore_event, NULL, &l));
+    memset(&photo, 0x5A, sizeof photo);
+    BAD(lms_track_take_photo(bad, NULL, 10, &photo));
+    BAD(lms_track_take_photo(bad, "{\"imageWidth\": 64}", 10, &photo));
+    BAD(lms_track_grab_frame(bad, 10, &f));
+    BAD(lms_track_photo_capabilities(bad, &s));
+    BAD(lms_track_photo_settings(bad, &s));
 #undef BAD
+    CHECK_MSG(photo.handle == UINT64_C(0x5A5A5A5A5A5A5A5A), "%s: lms_track_take_photo wrote its out-parameter", what);
     CHECK_MSG(s == SENTINEL_STRING, "%s: a string out-parameter was written", what);
     CHECK_MSG(out.id == FORGED_ID, "%s: lms_track_clone wrote its out-parameter", what);
     CHECK_MSG(kind == (lms_track_kind)77 && state == (lms_ready_state)77 && flag, "%s: an out-parameter was written",
@@ -288,6 +296,11 @@ static void null_pointers_are_invalid_arguments(void) {
     CHECK_STATUS(lms_track_stats_get(t, NULL), LMS_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(lms_track_add_event_listener(t, NULL, NULL, &l), LMS_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(lms_track_add_event_listener(t, ignore_event, NULL, NULL), LMS_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(lms_track_take_photo(t, NULL, 0, NULL), LMS_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(lms_track_grab_frame(t, 0, NULL), LMS_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(lms_track_photo_capabilities(t, NULL), LMS_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(lms_track_photo_settings(t, NULL), LMS_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(lms_photo_free(NULL), LMS_ERR_INVALID_ARGUMENT);
     /* NULL callback is not an error: it clears push delivery. */
     CHECK_OK(lms_track_set_frame_callback(t, NULL, NULL));
 

@@ -13,7 +13,7 @@ use crate::status::lms_status;
 use crate::types::{lms_frame, lms_frame_callback, lms_pixel_format, lms_sample_format, lms_track};
 
 /// Describe `frame` for C under `handle`.
-fn describe(frame: &Frame, handle: u64) -> lms_frame {
+pub(crate) fn describe(frame: &Frame, handle: u64) -> lms_frame {
     let mut f = lms_frame {
         handle,
         kind: frame.kind().into(),

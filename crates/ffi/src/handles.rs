@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
-use lms_core::{Error, Frame, ListenerId, MediaStream, MediaStreamTrack, Result, WeakTrack};
+use lms_core::{Error, Frame, ListenerId, MediaStream, MediaStreamTrack, Photo, Result, WeakTrack};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -97,3 +97,5 @@ pub(crate) static FRAMES: LazyLock<Registry<FrameEntry>> =
     LazyLock::new(|| Registry::new("lms_frame"));
 pub(crate) static LISTENERS: LazyLock<Registry<ListenerEntry>> =
     LazyLock::new(|| Registry::new("lms_listener"));
+pub(crate) static PHOTOS: LazyLock<Registry<Arc<Photo>>> =
+    LazyLock::new(|| Registry::new("lms_photo"));

@@ -19,6 +19,7 @@ mod callbacks;
 pub mod devices;
 pub mod frame;
 mod handles;
+pub mod image_capture;
 pub mod status;
 pub mod stream;
 pub mod track;
@@ -26,6 +27,7 @@ pub mod types;
 
 pub use devices::*;
 pub use frame::*;
+pub use image_capture::*;
 pub use status::lms_status;
 pub use stream::*;
 pub use track::*;

@@ -156,7 +156,10 @@ fn json_query(
 }
 
 /// `getSettings()` as JSON (integers for width and height; deviceId and
-/// groupId as `lms_enumerate_devices` lists them). Free with `lms_string_free`.
+/// groupId as `lms_enumerate_devices` lists them). A camera's controls
+/// (`brightness`, `zoom`, `exposureMode`, ...) are read back from the device
+/// on each call: they belong to the device, so every track on it shows the
+/// same values. Free with `lms_string_free`.
 #[no_mangle]
 pub unsafe extern "C" fn lms_track_settings(
     track: lms_track,
@@ -165,7 +168,8 @@ pub unsafe extern "C" fn lms_track_settings(
     json_query(track, out_json, |t| t.settings_json())
 }
 
-/// `getCapabilities()` as JSON (ranges as {"min", "max"}). Free with `lms_string_free`.
+/// `getCapabilities()` as JSON (ranges as {"min", "max"}; a camera's controls
+/// as {"min", "max", "step"} or a list of modes). Free with `lms_string_free`.
 #[no_mangle]
 pub unsafe extern "C" fn lms_track_capabilities(
     track: lms_track,
@@ -188,6 +192,11 @@ pub unsafe extern "C" fn lms_track_constraints(
 /// LMS_ERR_OVERCONSTRAINED (see `lms_last_error_constraint`) and changes
 /// nothing; an impossible ideal is accepted; on an ended track it succeeds and
 /// changes nothing. Frames already queued keep their old shape.
+/// Camera controls (W3C Image Capture: `zoom`, `focusMode`, `exposureTime`,
+/// `torch`, ...) are constraints too; only those named are written, a manual
+/// value first switches its mode to "manual", and a camera refusing a write
+/// gives LMS_ERR_NOT_READABLE naming the control. Blocks while the device is
+/// written or reconfigured.
 #[no_mangle]
 pub unsafe extern "C" fn lms_track_apply_constraints(
     track: lms_track,

@@ -121,6 +121,29 @@ pub struct lms_frame {
     pub sequence: u64,
 }
 
+/// A photo (`lms_track_take_photo`): a whole JPEG or PNG file in memory,
+/// kept by the library until `lms_photo_free(photo)` (even after the track
+/// stops or is freed). Read-only: never write through `data`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct lms_photo {
+    /// Give back with `lms_photo_free`.
+    pub handle: u64,
+    /// The file's `size` bytes: write them to a .jpg / .png file as they are.
+    pub data: *const u8,
+    pub size: usize,
+    /// "image/jpeg" or "image/png". Static: valid for the life of the process, never free it.
+    pub mime_type: *const c_char,
+    /// The picture's size in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Capture time of the frame the photo was made from, on the clock of
+    /// `lms_frame.timestamp_us`.
+    pub timestamp_us: i64,
+    /// The source's sequence number of that frame.
+    pub sequence: u64,
+}
+
 /// Delivery counters of a track.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

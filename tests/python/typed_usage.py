@@ -57,6 +57,23 @@ def use_track(track: lms.MediaStreamTrack) -> None:
     other.stop()
 
 
+def use_image_capture(track: lms.MediaStreamTrack) -> None:
+    capture = lms.ImageCapture(track)
+    same: lms.MediaStreamTrack = capture.track
+    caps: dict[str, Any] = capture.get_photo_capabilities()
+    settings: dict[str, Any] = capture.get_photo_settings()
+    print(same is track, caps, settings, capture)
+    jpeg: bytes = capture.take_photo()
+    png: bytes = capture.take_photo(
+        image_width=320, image_height=240, fill_light_mode="off", red_eye_reduction=False,
+        image_type="image/png", timeout=5.0,
+    )
+    print(len(jpeg), len(png), len(capture.take_photo(image_width=160, timeout=None)))
+    picture: lms.Frame = capture.grab_frame(timeout=5.0)
+    use_frame(picture)
+    use_frame(capture.grab_frame())
+
+
 async def use_async(track: lms.MediaStreamTrack) -> int:
     n = 0
     async for frame in track:
@@ -76,6 +93,7 @@ def use_stream(stream: lms.MediaStream) -> None:
     copy: lms.MediaStream = stream.clone()
     copy.stop()
     print(lms.MediaStream(), lms.MediaStream(stream), lms.MediaStream(tracks))
+    use_image_capture(video)
     use_track(video)
     asyncio.run(use_async(video))
 
@@ -97,6 +115,8 @@ def main() -> None:
     lms.open({"video": True}).stop()
     lms.fake_device_control("fake:video:0", "mute")
     lms.fake_device_control("fake:video:0", "unmute")
+    lms.fake_device_control("fake:video:0", "controls-refuse")
+    lms.fake_device_control("fake:video:0", "controls-accept")
     usage: lms.DeviceUsage = lms.fake_device_usage("fake:video:0")
     print(usage.opens, usage.closes, usage.is_open)
     lms.flush_events()

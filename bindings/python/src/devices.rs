@@ -104,7 +104,9 @@ pub fn get_supported_constraints<'py>(py: Python<'py>) -> PyResult<Bound<'py, Py
 }
 
 /// Apply a test control to a fake device: `"disconnect"`, `"reconnect"`,
-/// `"mute"`, `"unmute"`, `"fail"`, `"busy"`, `"free"`.
+/// `"mute"`, `"unmute"`, `"fail"`, `"busy"`, `"free"`, and for a camera
+/// `"controls-refuse"` (its control writes fail with NotReadableError) and
+/// `"controls-accept"` (they work again).
 /// InvalidArgumentError for another action, NotFoundError for an unknown device.
 #[pyfunction]
 pub fn fake_device_control(py: Python<'_>, device_id: &str, action: &str) -> PyResult<()> {

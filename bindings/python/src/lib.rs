@@ -4,9 +4,9 @@
 //! type stubs; everything else is a thin translation of the core.
 //!
 //! Threads: blocking calls (reading frames, opening and stopping devices,
-//! applying constraints) release the GIL. Event listeners run on the core's
-//! `lms-events` thread and frame callbacks on each track's `lms-track`
-//! thread; both take the GIL for each call.
+//! applying constraints, taking photos) release the GIL. Event listeners run
+//! on the core's `lms-events` thread and frame callbacks on each track's
+//! `lms-track` thread; both take the GIL for each call.
 
 mod buffer;
 mod convert;
@@ -15,6 +15,7 @@ mod devices;
 mod errors;
 mod frame;
 mod identity;
+mod image_capture;
 mod listeners;
 mod stream;
 mod track;
@@ -28,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<identity::PyTrack>()?;
     m.add_class::<track::PyTrackStats>()?;
     m.add_class::<frame::PyFrame>()?;
+    m.add_class::<image_capture::PyImageCapture>()?;
     m.add_class::<devices::PyDeviceInfo>()?;
     m.add_class::<devices::PyDeviceUsage>()?;
     m.add_class::<listeners::PyEvent>()?;

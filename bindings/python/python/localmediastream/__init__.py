@@ -14,10 +14,15 @@ Streams* specification::
             break
     # leaving the block stopped every track and released the devices
 
+Camera controls (``brightness``, ``zoom``, ``exposureMode``, ...) are
+constraints like ``width``; :class:`ImageCapture` takes photos (JPEG or PNG
+bytes) and RGBA pictures from a video track.
+
 Threads: blocking calls (``read``, iteration, ``open``, ``apply_constraints``,
-``stop``) release the GIL. Listeners run on the library's event thread and
-frame callbacks on a per-track thread, each holding the GIL while it runs;
-an exception there goes to ``sys.unraisablehook`` and capture goes on.
+``stop``, ``take_photo``, ``grab_frame``) release the GIL. Listeners run on
+the library's event thread and frame callbacks on a per-track thread, each
+holding the GIL while it runs; an exception there goes to
+``sys.unraisablehook`` and capture goes on.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from ._native import (
     DeviceUsage,
     Event,
     Frame,
+    ImageCapture,
     MediaStream,
     MediaStreamTrack,
     TrackStats,
@@ -69,6 +75,7 @@ __all__ = [
     "Error",
     "Event",
     "Frame",
+    "ImageCapture",
     "InternalError",
     "InvalidArgumentError",
     "InvalidHandleError",

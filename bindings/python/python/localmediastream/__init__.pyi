@@ -22,6 +22,7 @@ from ._native import DeviceInfo as DeviceInfo
 from ._native import DeviceUsage as DeviceUsage
 from ._native import Event as Event
 from ._native import Frame as Frame
+from ._native import ImageCapture as ImageCapture
 from ._native import MediaStream as MediaStream
 from ._native import MediaStreamTrack as MediaStreamTrack
 from ._native import TrackStats as TrackStats
@@ -43,6 +44,7 @@ __all__ = [
     "Error",
     "Event",
     "Frame",
+    "ImageCapture",
     "InternalError",
     "InvalidArgumentError",
     "InvalidHandleError",

@@ -11,6 +11,7 @@ __all__ = [
     "MediaStreamTrack",
     "TrackStats",
     "Frame",
+    "ImageCapture",
     "DeviceInfo",
     "DeviceUsage",
     "Event",
@@ -95,6 +96,27 @@ class Frame:
     def samples(self) -> memoryview: ...
     def to_numpy(self) -> Any: ...
 
+# ---- photos ----
+
+@final
+class ImageCapture:
+    def __new__(cls, track: MediaStreamTrack) -> ImageCapture: ...
+    @property
+    def track(self) -> MediaStreamTrack: ...
+    def get_photo_capabilities(self) -> dict[str, Any]: ...
+    def get_photo_settings(self) -> dict[str, Any]: ...
+    def take_photo(
+        self,
+        *,
+        image_width: Optional[int] = None,
+        image_height: Optional[int] = None,
+        fill_light_mode: Optional[Literal["auto", "off", "flash"]] = None,
+        red_eye_reduction: Optional[bool] = None,
+        image_type: Optional[Literal["image/jpeg", "image/png"]] = "image/jpeg",
+        timeout: Optional[float] = None,
+    ) -> bytes: ...
+    def grab_frame(self, timeout: Optional[float] = None) -> Frame: ...
+
 # ---- tracks and streams ----
 
 @final
@@ -177,7 +199,17 @@ def add_device_change_listener(callback: Callable[[Event], object]) -> None: ...
 def remove_device_change_listener(callback: Callable[[Event], object]) -> None: ...
 def fake_device_control(
     device_id: str,
-    action: Literal["disconnect", "reconnect", "mute", "unmute", "fail", "busy", "free"],
+    action: Literal[
+        "disconnect",
+        "reconnect",
+        "mute",
+        "unmute",
+        "fail",
+        "busy",
+        "free",
+        "controls-refuse",
+        "controls-accept",
+    ],
 ) -> None: ...
 def fake_device_usage(device_id: str) -> DeviceUsage: ...
 def decode_sequence(frame: Frame) -> Optional[int]: ...

@@ -42,6 +42,21 @@ export type ConstrainBoolean = boolean | ConstrainBooleanParameters;
 /** A bare string (or list) means `ideal`. */
 export type ConstrainDOMString = string | string[] | ConstrainDOMStringParameters;
 
+/** A range of a camera control or photo setting (`getCapabilities()`, `getPhotoCapabilities()`). */
+export interface MediaSettingsRange {
+  max?: number;
+  min?: number;
+  /** The values are `min + k * step`; 0 means any value in the range. */
+  step?: number;
+}
+
+/** How focus, exposure or white balance is controlled (Image Capture's MeteringMode). */
+export type MeteringMode = 'none' | 'manual' | 'single-shot' | 'continuous';
+/** Whether photos reduce red eye (`getPhotoCapabilities()`). */
+export type RedEyeReduction = 'never' | 'always' | 'controllable';
+/** The flash of a photo. */
+export type FillLightMode = 'auto' | 'off' | 'flash';
+
 /** Pixel layouts a video track can deliver; I420 is the default. */
 export type PixelFormat = 'I420' | 'NV12' | 'YUY2' | 'RGB24' | 'BGR24' | 'RGBA' | 'BGRA' | 'MJPEG';
 /** Audio sample encodings; f32 is the default. */
@@ -67,6 +82,34 @@ export interface MediaTrackConstraintSet {
   pixelFormat?: ConstrainDOMString;
   /** Not in the specification: the sample encoding of audio frames. */
   sampleFormat?: ConstrainDOMString;
+  // Camera controls (W3C MediaStream Image Capture). They belong to the
+  // device: every track on one camera sees the same values.
+  /** A MeteringMode: 'manual' or 'continuous'. */
+  whiteBalanceMode?: ConstrainDOMString;
+  /** A MeteringMode; an `exposureTime` value switches it to 'manual'. */
+  exposureMode?: ConstrainDOMString;
+  /** A MeteringMode; a `focusDistance` value switches it to 'manual'. */
+  focusMode?: ConstrainDOMString;
+  /** In exposure value (EV) steps. */
+  exposureCompensation?: ConstrainDouble;
+  /** In 100 µs units. */
+  exposureTime?: ConstrainDouble;
+  /** In kelvin. */
+  colorTemperature?: ConstrainDouble;
+  iso?: ConstrainDouble;
+  brightness?: ConstrainDouble;
+  contrast?: ConstrainDouble;
+  saturation?: ConstrainDouble;
+  sharpness?: ConstrainDouble;
+  /** In metres. */
+  focusDistance?: ConstrainDouble;
+  /** In degrees; `true` in getUserMedia() asks for a camera that can pan. */
+  pan?: boolean | ConstrainDouble;
+  /** In degrees; `true` in getUserMedia() asks for a camera that can tilt. */
+  tilt?: boolean | ConstrainDouble;
+  /** `true` in getUserMedia() asks for a camera that can zoom. */
+  zoom?: boolean | ConstrainDouble;
+  torch?: ConstrainBoolean;
 }
 
 export interface MediaTrackConstraints extends MediaTrackConstraintSet {
@@ -98,6 +141,23 @@ export interface MediaTrackSettings {
   noiseSuppression?: boolean;
   pixelFormat?: PixelFormat;
   sampleFormat?: SampleFormat;
+  // Camera controls, read back from the device (the same on every track of it).
+  whiteBalanceMode?: MeteringMode;
+  exposureMode?: MeteringMode;
+  focusMode?: MeteringMode;
+  exposureCompensation?: number;
+  exposureTime?: number;
+  colorTemperature?: number;
+  iso?: number;
+  brightness?: number;
+  contrast?: number;
+  saturation?: number;
+  sharpness?: number;
+  focusDistance?: number;
+  pan?: number;
+  tilt?: number;
+  zoom?: number;
+  torch?: boolean;
 }
 
 /** What a track or device could deliver (`getCapabilities()`). */
@@ -119,6 +179,24 @@ export interface MediaTrackCapabilities {
   noiseSuppression?: boolean[];
   pixelFormat?: PixelFormat[];
   sampleFormat?: SampleFormat[];
+  // Camera controls the device has (absent: it has not that control; a file camera has none).
+  whiteBalanceMode?: MeteringMode[];
+  exposureMode?: MeteringMode[];
+  focusMode?: MeteringMode[];
+  exposureCompensation?: MediaSettingsRange;
+  exposureTime?: MediaSettingsRange;
+  colorTemperature?: MediaSettingsRange;
+  iso?: MediaSettingsRange;
+  brightness?: MediaSettingsRange;
+  contrast?: MediaSettingsRange;
+  saturation?: MediaSettingsRange;
+  sharpness?: MediaSettingsRange;
+  focusDistance?: MediaSettingsRange;
+  pan?: MediaSettingsRange;
+  tilt?: MediaSettingsRange;
+  zoom?: MediaSettingsRange;
+  /** The values torch can take, as for the other booleans (`[false, true]`). */
+  torch?: boolean[];
 }
 
 /** `getSupportedConstraints()`: every supported constraint, `true`. */
@@ -140,6 +218,22 @@ export interface MediaTrackSupportedConstraints {
   noiseSuppression?: boolean;
   pixelFormat?: boolean;
   sampleFormat?: boolean;
+  whiteBalanceMode?: boolean;
+  exposureMode?: boolean;
+  focusMode?: boolean;
+  exposureCompensation?: boolean;
+  exposureTime?: boolean;
+  colorTemperature?: boolean;
+  iso?: boolean;
+  brightness?: boolean;
+  contrast?: boolean;
+  saturation?: boolean;
+  sharpness?: boolean;
+  focusDistance?: boolean;
+  pan?: boolean;
+  tilt?: boolean;
+  zoom?: boolean;
+  torch?: boolean;
 }
 
 // ---- frames ----
@@ -300,6 +394,58 @@ export declare class MediaStream extends EventTarget {
   stop(): void;
 }
 
+// ---- photos (W3C MediaStream Image Capture) ----
+
+/** What photos a camera can take (`getPhotoCapabilities()`). */
+export interface PhotoCapabilities {
+  redEyeReduction: RedEyeReduction;
+  /** From 1 to the height the camera runs at now. */
+  imageHeight: MediaSettingsRange;
+  /** From 1 to the width the camera runs at now. */
+  imageWidth: MediaSettingsRange;
+  fillLightMode: FillLightMode[];
+}
+
+/** What `takePhoto()` is asked for; `getPhotoSettings()` gives what a photo without settings would be. */
+export interface PhotoSettings {
+  fillLightMode?: FillLightMode;
+  /** Only one of width and height: the other keeps the camera's aspect ratio. */
+  imageHeight?: number;
+  imageWidth?: number;
+  redEyeReduction?: boolean;
+  /** Not in the specification: the photo's encoding, 'image/jpeg' (default) or 'image/png'. */
+  imageType?: 'image/jpeg' | 'image/png';
+}
+
+/**
+ * Photos and single pictures from a video track (W3C MediaStream Image
+ * Capture). Photos and grabbed frames are the camera's next frame, waited for
+ * off the JS thread; they never change the size the camera runs at, and the
+ * track's own frames are not taken from it. Every method rejects with a
+ * DOMException named InvalidStateError once the track has ended.
+ */
+export declare class ImageCapture {
+  /** Throws a TypeError unless `videoTrack` is a video MediaStreamTrack. */
+  constructor(videoTrack: MediaStreamTrack);
+  readonly track: MediaStreamTrack;
+  /**
+   * A photo: a Blob of type 'image/jpeg' (or 'image/png' with `imageType`),
+   * at the camera's size or the size asked for (within it; one side keeps the
+   * aspect ratio). Rejects with OverconstrainedError (`constraint`
+   * 'imageWidth', 'imageHeight', 'fillLightMode' or 'redEyeReduction') for
+   * what the camera cannot give, TypeError for settings of the wrong type.
+   */
+  takePhoto(photoSettings?: PhotoSettings): Promise<Blob>;
+  /**
+   * The camera's next frame as a picture. A browser gives an ImageBitmap;
+   * this gives a VideoFrame in 'RGBA' of the track's width and height:
+   * `planes[0]` holds the pixels, `strides[0]` bytes per row.
+   */
+  grabFrame(): Promise<VideoFrame>;
+  getPhotoCapabilities(): Promise<PhotoCapabilities>;
+  getPhotoSettings(): Promise<PhotoSettings>;
+}
+
 /** A device, as enumerateDevices() lists it. */
 export declare class MediaDeviceInfo {
   /** Not constructible: devices come from enumerateDevices(). */
@@ -406,7 +552,17 @@ export interface Configuration {
 export declare function configure(config: Configuration): void;
 
 /** A fake device's test controls. */
-export type FakeDeviceAction = 'disconnect' | 'reconnect' | 'mute' | 'unmute' | 'fail' | 'busy' | 'free';
+export type FakeDeviceAction =
+  | 'disconnect'
+  | 'reconnect'
+  | 'mute'
+  | 'unmute'
+  | 'fail'
+  | 'busy'
+  | 'free'
+  /** Camera control writes fail with NotReadableError until 'controls-accept'. */
+  | 'controls-refuse'
+  | 'controls-accept';
 
 /** Apply a test control to a fake device (e.g. 'fake:video:0'). */
 export declare function fakeDeviceControl(deviceId: string, action: FakeDeviceAction): void;

@@ -12,6 +12,7 @@ const native = require('./lib/binding.js');
 const { OverconstrainedError, call } = require('./lib/errors.js');
 const { MediaStreamTrack } = require('./lib/track.js');
 const { MediaStream } = require('./lib/stream.js');
+const { ImageCapture } = require('./lib/image_capture.js');
 const { MediaDevices, MediaDeviceInfo, InputDeviceInfo, mediaDevices } = require('./lib/devices.js');
 
 /**
@@ -31,7 +32,10 @@ function checkString(value, what) {
   return value;
 }
 
-/** Apply a test control to a fake device: 'disconnect', 'reconnect', 'mute', 'unmute', 'fail', 'busy', 'free'. */
+/**
+ * Apply a test control to a fake device: 'disconnect', 'reconnect', 'mute', 'unmute', 'fail', 'busy',
+ * 'free', 'controls-refuse' (camera control writes fail with NotReadableError), 'controls-accept'.
+ */
 function fakeDeviceControl(deviceId, action) {
   checkString(deviceId, 'fakeDeviceControl(deviceId, action): deviceId');
   checkString(action, 'fakeDeviceControl(deviceId, action): action');
@@ -60,6 +64,7 @@ module.exports = {
   InputDeviceInfo,
   MediaStream,
   MediaStreamTrack,
+  ImageCapture,
   OverconstrainedError,
   configure,
   fakeDeviceControl,

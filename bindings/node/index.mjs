@@ -3,7 +3,7 @@
 // same classes (`instanceof` works across both).
 //
 //   import lms from 'localmediastream';
-//   import { mediaDevices, MediaStream } from 'localmediastream';
+//   import { mediaDevices, MediaStream, ImageCapture } from 'localmediastream';
 //
 // tests/node/package checks that this list and index.js export the same names.
 import lms from './index.js';
@@ -16,6 +16,7 @@ export const {
   InputDeviceInfo,
   MediaStream,
   MediaStreamTrack,
+  ImageCapture,
   OverconstrainedError,
   configure,
   fakeDeviceControl,

@@ -18,6 +18,27 @@ export declare class DeviceChangeWatch {
   close(): void
 }
 
+/** Photos and pictures from one video track. */
+export declare class NativeImageCapture {
+  /** An `ImageCapture` for a video track; a `TypeError` for an audio track. */
+  constructor(track: NativeTrack)
+  /** `getPhotoCapabilities()` as JSON (`InvalidStateError` once the track has ended). */
+  photoCapabilities(): string
+  /** `getPhotoSettings()` as JSON (`InvalidStateError` once the track has ended). */
+  photoSettings(): string
+  /**
+   * `takePhoto()` with the photo settings as JSON (`null`: none): the
+   * camera's next frame encoded, waiting on the thread pool. Settings of
+   * the wrong type throw a `TypeError` at once.
+   */
+  takePhoto(settingsJson?: string | undefined | null): Promise<RawPhoto>
+  /**
+   * `grabFrame()`: the camera's next frame as RGBA at the track's size,
+   * waiting on the thread pool.
+   */
+  grabFrame(): Promise<RawFrame>
+}
+
 /** A track of the core, with its event watch. */
 export declare class NativeTrack {
   /** The track's id: a 36-character UUID. */
@@ -99,7 +120,7 @@ export declare function enumerateDevices(): Promise<Array<DeviceRecord>>
 
 /**
  * Apply a test control to a fake device: `disconnect`, `reconnect`, `mute`,
- * `unmute`, `fail`, `busy`, `free`.
+ * `unmute`, `fail`, `busy`, `free`, `controls-refuse`, `controls-accept`.
  */
 export declare function fakeDeviceControl(deviceId: string, action: string): void
 
@@ -144,6 +165,20 @@ export interface RawFrame {
   sampleCount?: number
   /** Every byte of the frame, without a copy (read-only by contract). */
   data: ArrayBuffer
+}
+
+/** An encoded photo, as the native module hands it over. */
+export interface RawPhoto {
+  /** The JPEG or PNG file. */
+  data: Buffer
+  /** `"image/jpeg"` or `"image/png"`. */
+  type: 'image/jpeg' | 'image/png'
+  width: number
+  height: number
+  /** The captured frame's sequence number. */
+  sequence: number
+  /** Microseconds on the monotonic clock when the frame was captured. */
+  timestamp: number
 }
 
 /**

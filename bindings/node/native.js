@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.DeviceChangeWatch = nativeBinding.DeviceChangeWatch
+module.exports.NativeImageCapture = nativeBinding.NativeImageCapture
 module.exports.NativeTrack = nativeBinding.NativeTrack
 module.exports.configure = nativeBinding.configure
 module.exports.decodeSequence = nativeBinding.decodeSequence

@@ -19,6 +19,8 @@ const MAX_READS_WITHOUT_TURN = 4;
 // Track id -> WeakRef(track), so the one event dispatcher finds its target
 // without keeping it alive.
 const tracksById = new Map();
+// The NativeTrack of a MediaStreamTrack, or null for anything else (set in the class body).
+let nativeTrackOf;
 const forget = new FinalizationRegistry((id) => {
   if (tracksById.get(id)?.deref() === undefined) tracksById.delete(id);
 });
@@ -66,6 +68,10 @@ class MediaStreamTrack extends EventTarget {
   #pendingReads = 0;
   #readsWithoutTurn = 0;
   #lastRead = null;
+
+  static {
+    nativeTrackOf = (value) => (value !== null && typeof value === 'object' && #native in value ? value.#native : null);
+  }
 
   /** Tracks come from getUserMedia() and clone(); the constructor is not public. */
   constructor(token, nativeTrack) {
@@ -248,4 +254,4 @@ function wrapTrack(nativeTrack) {
   return new MediaStreamTrack(kCreate, nativeTrack);
 }
 
-module.exports = { MediaStreamTrack, wrapTrack, constraintsJson };
+module.exports = { MediaStreamTrack, wrapTrack, constraintsJson, nativeTrackOf };

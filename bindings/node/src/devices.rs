@@ -110,7 +110,7 @@ pub fn supported_constraints() -> String {
 }
 
 /// Apply a test control to a fake device: `disconnect`, `reconnect`, `mute`,
-/// `unmute`, `fail`, `busy`, `free`.
+/// `unmute`, `fail`, `busy`, `free`, `controls-refuse`, `controls-accept`.
 #[napi]
 pub fn fake_device_control(env: &Env, device_id: String, action: String) -> Result<()> {
     check(env, devices().fake_device_control(&device_id, &action))

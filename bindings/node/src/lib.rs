@@ -3,7 +3,8 @@
 //! by the browser-compatible JavaScript layer in `lib/` (`index.js`).
 //!
 //! Nothing here blocks the JavaScript thread for long: opening devices,
-//! enumerating them, applying constraints and waiting for frames run as napi
+//! enumerating them, applying constraints, waiting for frames and taking
+//! photos run as napi
 //! `AsyncTask`s on the libuv thread pool; events reach JavaScript through
 //! thread-safe functions called from the library's event thread.
 //!
@@ -16,11 +17,13 @@ mod devices;
 mod error;
 mod events;
 mod frame;
+mod image_capture;
 mod track;
 
 pub use devices::*;
 pub use events::*;
 pub use frame::*;
+pub use image_capture::*;
 pub use track::*;
 
 use napi_derive::napi;

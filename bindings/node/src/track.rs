@@ -37,6 +37,16 @@ struct Watch {
 }
 
 impl NativeTrack {
+    /// The core's track.
+    pub(crate) fn core(&self) -> &MediaStreamTrack {
+        &self.track
+    }
+
+    /// The counter of frames of this track's device that JavaScript holds.
+    pub(crate) fn held(&self) -> &HeldFrames {
+        &self.held
+    }
+
     pub(crate) fn new(track: MediaStreamTrack) -> NativeTrack {
         let held = HeldFrames::of_device(&track.device().device_id);
         NativeTrack {

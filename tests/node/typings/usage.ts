@@ -3,10 +3,15 @@
 import * as lms from '../../../bindings/node';
 import {
   mediaDevices,
+  ImageCapture,
   MediaStream,
   MediaStreamTrack,
   OverconstrainedError,
   type AudioFrame,
+  type MediaSettingsRange,
+  type MeteringMode,
+  type PhotoCapabilities,
+  type PhotoSettings,
   type Frame,
   type MediaStreamConstraints,
   type MediaTrackSettings,
@@ -84,6 +89,43 @@ export async function main(): Promise<void> {
       console.log(name, constraint, e.message, e instanceof DOMException);
     }
   }
+  // Camera controls and photos (W3C MediaStream Image Capture).
+  const ptz = await mediaDevices.getUserMedia({ video: { pan: true, tilt: true, zoom: true } });
+  const [camera] = ptz.getVideoTracks();
+  const caps = camera.getCapabilities();
+  const brightnessRange: MediaSettingsRange | undefined = caps.brightness;
+  const focusModes: MeteringMode[] | undefined = caps.focusMode;
+  const torchValues: boolean[] | undefined = caps.torch;
+  await camera.applyConstraints({
+    brightness: 200,
+    exposureMode: 'manual',
+    exposureTime: { exact: 100 },
+    zoom: { ideal: 2 },
+    pan: { min: -10, max: 10 },
+    torch: false,
+    advanced: [{ whiteBalanceMode: 'continuous', colorTemperature: 5000, focusMode: ['manual', 'continuous'] }],
+  });
+  const cameraSettings: MediaTrackSettings = camera.getSettings();
+  const brightness: number | undefined = cameraSettings.brightness;
+  const exposureMode: MeteringMode | undefined = cameraSettings.exposureMode;
+  const torch: boolean | undefined = cameraSettings.torch;
+  const zoomSupported: boolean | undefined = mediaDevices.getSupportedConstraints().zoom;
+  lms.fakeDeviceControl('fake:video:0', 'controls-refuse');
+  lms.fakeDeviceControl('fake:video:0', 'controls-accept');
+  const capture = new ImageCapture(camera);
+  const captureTrack: MediaStreamTrack = capture.track;
+  const photoCaps: PhotoCapabilities = await capture.getPhotoCapabilities();
+  const maxPhotoWidth: number | undefined = photoCaps.imageWidth.max;
+  const photoSettings: PhotoSettings = await capture.getPhotoSettings();
+  const photo: Blob = await capture.takePhoto({ imageWidth: 320, imageType: 'image/png', fillLightMode: 'off' });
+  const photoBytes: ArrayBuffer = await (await capture.takePhoto()).arrayBuffer();
+  const picture: VideoFrame = await capture.grabFrame();
+  console.log(picture.width, picture.height, picture.format, picture.planes[0].length, photo.type, photo.size);
+  picture.close();
+  camera.stop();
+  console.log(brightnessRange, focusModes, torchValues, brightness, exposureMode, torch, zoomSupported);
+  console.log(captureTrack, maxPhotoWidth, photoSettings, photoBytes.byteLength);
+
   lms.fakeDeviceControl('fake:video:0', 'disconnect');
   const usage: { opens: number; closes: number } = lms.fakeDeviceUsage('fake:video:0');
   stream.stop();
@@ -99,3 +141,9 @@ new MediaStreamTrack();
 void mediaDevices.getUserMedia({ video: { width: 'wide' } });
 // @ts-expect-error not a fake device action
 lms.fakeDeviceControl('fake:video:0', 'explode');
+// @ts-expect-error ImageCapture takes a track
+new ImageCapture();
+// @ts-expect-error photos are JPEG or PNG
+void new ImageCapture(new MediaStream().getVideoTracks()[0]).takePhoto({ imageType: 'image/gif' });
+// @ts-expect-error torch is a boolean constraint
+void mediaDevices.getUserMedia({ video: { torch: 1 } });

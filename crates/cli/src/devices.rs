@@ -1,5 +1,6 @@
 //! `lms devices`: every device with its capabilities, as a table or JSON.
 
+use lms_core::{DeviceInfo, Error, MediaDevices};
 use serde_json::Value;
 
 use crate::exit::CliError;
@@ -46,17 +47,23 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
         })
         .collect();
     let header = ["DEVICE ID", "KIND", "LABEL", "CAPABILITIES"].map(String::from);
+    print_columns(&header, &rows);
+    Ok(())
+}
+
+/// Print `rows` under `header` in aligned columns (the last one runs free).
+pub fn print_columns(header: &[String; 4], rows: &[[String; 4]]) {
     let widths: Vec<usize> = (0..3)
         .map(|i| {
             rows.iter()
-                .chain([&header])
+                .chain([header])
                 .map(|r| r[i].chars().count())
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    for row in [&header].into_iter().chain(&rows) {
-        println!(
+    for row in [header].into_iter().chain(rows) {
+        let line = format!(
             "{:w0$}  {:w1$}  {:w2$}  {}",
             row[0],
             row[1],
@@ -66,8 +73,20 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
             w1 = widths[1],
             w2 = widths[2]
         );
+        println!("{}", line.trim_end());
     }
-    Ok(())
+}
+
+/// The device `device_id` names; NotFoundError for an unknown id.
+pub fn find(md: &MediaDevices, device_id: &str) -> Result<DeviceInfo, Error> {
+    md.enumerate_devices()?
+        .into_iter()
+        .find(|d| d.device_id == device_id)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no device with deviceId \"{device_id}\" (see `lms devices`)"
+            ))
+        })
 }
 
 fn text(v: &Value) -> String {

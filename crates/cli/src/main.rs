@@ -5,13 +5,19 @@
 //!   DIR/audio.wav and DIR/snapshot.png, with a live progress line.
 //! - `lms probe DEVICE_ID`: capabilities, default settings and a short
 //!   capture report (frame rate achieved, timestamp jitter, drops).
+//! - `lms controls DEVICE_ID [--set NAME=VALUE ...]`: a camera's controls
+//!   (zoom, focus, exposure...) with their ranges and values; sets them.
+//! - `lms photo DEVICE_ID FILE`: one photo (JPEG, or PNG for FILE.png).
 //!
 //! Each error name of the library has its own exit code (see `exit`).
 
+mod camera;
 mod capture;
+mod controls;
 mod devices;
 mod exit;
 mod outputs;
+mod photo;
 mod probe;
 mod progress;
 mod setup;
@@ -23,7 +29,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-/// getUserMedia() for the command line: list, record and probe cameras and microphones.
+/// getUserMedia() for the command line: list, record and probe cameras and microphones,
+/// set camera controls and take photos.
 #[derive(Parser, Debug)]
 #[command(name = "lms", version, after_help = exit::EXIT_CODES_HELP)]
 struct Cli {
@@ -66,6 +73,51 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Show a camera's controls (white balance, exposure, focus, zoom, pan, tilt,
+    /// brightness, torch...) with their ranges or modes and current values, and set them.
+    ///
+    /// Values are read back from the camera. --set opens the camera with each
+    /// setting as an exact constraint (getUserMedia), so an impossible value
+    /// fails with OverconstrainedError naming the control and nothing is
+    /// changed; a manual value (exposureTime, focusDistance, colorTemperature)
+    /// switches its mode (exposureMode, focusMode, whiteBalanceMode) to manual
+    /// first. A real camera keeps the values after the command ends (as its
+    /// driver does); the fake camera forgets them.
+    Controls {
+        /// The camera, as `lms devices` lists it (e.g. fake:video:0).
+        device_id: String,
+        /// Set a control: a number (brightness=200, zoom=1.5), a mode
+        /// (focusMode=manual: manual, continuous, single-shot, none) or
+        /// true/false (torch=true). Repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = controls::parse_setting)]
+        set: Vec<controls::Setting>,
+        /// Print JSON ({"device", "controls": {NAME: {"value", "min", "max", "step"} or
+        /// {"value", "values"}}}) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a photo (ImageCapture's takePhoto) and write it to FILE: PNG when
+    /// FILE ends in .png, JPEG otherwise.
+    ///
+    /// Without --width and --height the photo has the camera's default size;
+    /// one of them alone keeps the camera's aspect ratio. A size larger than
+    /// the camera's default is asked of the camera first; one it cannot reach
+    /// fails with OverconstrainedError (imageWidth / imageHeight).
+    Photo {
+        /// The camera, as `lms devices` lists it (e.g. fake:video:0).
+        device_id: String,
+        /// Where to write the photo (e.g. photo.jpg, photo.png).
+        file: PathBuf,
+        /// Photo width in pixels.
+        #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(1..))]
+        width: Option<u32>,
+        /// Photo height in pixels.
+        #[arg(long, value_name = "H", value_parser = clap::value_parser!(u32).range(1..))]
+        height: Option<u32>,
+        /// How long to wait for the camera's picture, e.g. 10s, 500ms.
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        timeout: Duration,
     },
 }
 
@@ -134,6 +186,18 @@ fn main() -> ExitCode {
             duration,
             json,
         } => probe::run(&cli.setup, device_id, *duration, *json),
+        Command::Controls {
+            device_id,
+            set,
+            json,
+        } => controls::run(&cli.setup, device_id, set, *json),
+        Command::Photo {
+            device_id,
+            file,
+            width,
+            height,
+            timeout,
+        } => photo::run(&cli.setup, device_id, file, *width, *height, *timeout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

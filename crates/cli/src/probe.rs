@@ -67,15 +67,7 @@ pub fn run(
     as_json: bool,
 ) -> Result<(), CliError> {
     let md = setup.devices(None)?;
-    let device = md
-        .enumerate_devices()?
-        .into_iter()
-        .find(|d| d.device_id == device_id)
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "no device with deviceId \"{device_id}\" (see `lms devices`)"
-            ))
-        })?;
+    let device = crate::devices::find(&md, device_id)?;
     let capabilities = md.device_capabilities(device_id)?;
     let kind = match device.kind {
         MediaKind::Video => "video",

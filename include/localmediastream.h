@@ -234,8 +234,10 @@ enum lms_status lms_configure(const char *config_json);
 void lms_string_free(char *s);
 
 // `enumerateDevices()`: a JSON array of `{"deviceId", "kind", "label",
-// "groupId"}` ("audioinput" / "videoinput"), the same order on every call while
-// nothing changes. Free `*out_json` with `lms_string_free`.
+// "groupId"}` ("audioinput" / "videoinput"): microphones first, then cameras,
+// each kind's system default first (the specification's order), the same
+// order on every call while nothing changes. Free `*out_json` with
+// `lms_string_free`.
 enum lms_status lms_enumerate_devices(char **out_json);
 
 // `getSupportedConstraints()`: a JSON object of every supported constraint,

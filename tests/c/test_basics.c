@@ -155,11 +155,12 @@ static void configure_keeps_open_tracks_running(void) {
     CHECK_OK(lms_track_free(t));
 }
 
-/* Rule 24: inputs with kind, deviceId, label and groupId, the same twice. */
+/* Rule 24: inputs with kind, deviceId, label and groupId, the same twice, in the
+ * specification's order: microphones, then cameras, each kind's default first. */
 static void rule_24_enumerate_devices_lists_inputs_stably(void) {
     char *a = NULL, *b = NULL;
     char device[512], value[128];
-    static const char *ids[] = {"fake:video:0", "fake:video:1", "fake:audio:0"};
+    static const char *ids[] = {"fake:audio:0", "fake:video:0", "fake:video:1"};
     size_t i;
     configure(CONFIG_UNPACED);
     CHECK_OK(lms_enumerate_devices(&a));
@@ -171,13 +172,14 @@ static void rule_24_enumerate_devices_lists_inputs_stably(void) {
     CHECK_STR_EQ(a, b);
     CHECK(a[0] == '[');
     CHECK_INT_EQ(count_occurrences(a, "\"deviceId\""), 3);
+    CHECK(strstr(a, "fake:audio:0") < strstr(a, "fake:video:0"));
     CHECK(strstr(a, "fake:video:0") < strstr(a, "fake:video:1"));
     for (i = 0; i < 3; i++) {
         char needle[64];
         snprintf(needle, sizeof needle, "\"%s\"", ids[i]);
         CHECK_MSG(json_object_around(a, needle, device, sizeof device), "%s not in %s", ids[i], a);
         CHECK(json_string(device, "kind", value, sizeof value) &&
-              strcmp(value, i < 2 ? "videoinput" : "audioinput") == 0);
+              strcmp(value, i == 0 ? "audioinput" : "videoinput") == 0);
         CHECK(json_string(device, "label", value, sizeof value) && value[0] != '\0');
         CHECK(json_string(device, "groupId", value, sizeof value) && value[0] != '\0');
     }
@@ -190,7 +192,8 @@ static void rule_25_supported_constraints_are_all_true(void) {
     static const char *names[] = {
         "deviceId", "groupId", "width", "height", "aspectRatio", "frameRate",
         "facingMode", "resizeMode", "sampleRate", "sampleSize", "channelCount", "latency",
-        "echoCancellation", "autoGainControl", "noiseSuppression", "pixelFormat", "sampleFormat",
+        "echoCancellation", "autoGainControl", "noiseSuppression", "voiceIsolation", "pixelFormat",
+        "sampleFormat",
     };
     char *json = NULL;
     size_t i;

@@ -317,7 +317,7 @@ static void null_pointers_are_invalid_arguments(void) {
 /* Bad JSON and bad text: errors, not crashes; out-parameters untouched. */
 static void malformed_text_is_an_error(void) {
     static const char *bad_json[] = {"", "{", "null", "42", "\"video\"", "{\"video\": {\"width\": {\"exact\": \"wide\"}}}",
-                                     "{\"video\": \"yes\"}", "{\"video\": {\"width\": {\"min\": -5, \"max\": -10}}}"};
+                                     "{\"video\": \"yes\"}", "{\"video\": {\"width\": {\"min\": \"-5\"}}}"};
     static const char not_utf8[] = {'{', '"', 'v', 'i', 'd', 'e', 'o', '\xff', '"', ':', 't', 'r', 'u', 'e', '}', 0};
     lms_stream s = {FORGED_ID};
     lms_track t;
@@ -365,6 +365,34 @@ static void malformed_text_is_an_error(void) {
     CHECK_OK(lms_track_free(t));
 }
 
+/* Values converted as WebIDL converts them ([Clamp] unsigned long: -1 is 0), the
+ * echoCancellation modes, and Chromium's limit on constraint strings (500 UTF-16 code
+ * units: TypeError "Constraint string too long."). */
+static void constraint_values_are_converted_as_in_a_browser(void) {
+    char json[700];
+    lms_stream s = {FORGED_ID};
+    configure(CONFIG_UNPACED);
+    CHECK_STATUS(lms_open("{\"video\": {\"width\": {\"max\": -1}}}", &s), LMS_ERR_OVERCONSTRAINED);
+    CHECK_STR_EQ(lms_last_error_constraint(), "width");
+    CHECK_STATUS(lms_open("{\"audio\": {\"echoCancellation\": {\"exact\": \"all\"}}}", &s),
+                 LMS_ERR_OVERCONSTRAINED);
+    CHECK_STR_EQ(lms_last_error_constraint(), "echoCancellation");
+    CHECK_STATUS(lms_open("{\"audio\": {\"voiceIsolation\": {\"exact\": true}}}", &s), LMS_ERR_OVERCONSTRAINED);
+    CHECK_STR_EQ(lms_last_error_constraint(), "voiceIsolation");
+    CHECK_STATUS(lms_open("{\"audio\": {\"echoCancellation\": \"on\"}}", &s), LMS_ERR_TYPE);
+    CHECK(s.id == FORGED_ID);
+    snprintf(json, sizeof json, "{\"video\": {\"deviceId\": {\"exact\": \"%0501d\"}}}", 0);
+    CHECK_STATUS(lms_open(json, &s), LMS_ERR_TYPE);
+    CHECK_MSG(strstr(lms_last_error_message(), "Constraint string too long.") != NULL, "%s",
+              lms_last_error_message());
+    snprintf(json, sizeof json, "{\"audio\": {\"groupId\": {\"ideal\": \"%0501d\"}}}", 0);
+    CHECK_STATUS(lms_open(json, &s), LMS_ERR_TYPE);
+    CHECK(s.id == FORGED_ID);
+    s = open_stream("{\"audio\": {\"echoCancellation\": \"remote-only\", \"width\": {\"max\": -1}}}");
+    CHECK_OK(lms_stop(s));
+    CHECK_OK(lms_stream_free(s));
+}
+
 int main(void) {
     static const harness_case cases[] = {
         TEST(invalid_handles_are_refused_everywhere),
@@ -372,6 +400,7 @@ int main(void) {
         TEST(invalid_frames_are_refused),
         TEST(null_pointers_are_invalid_arguments),
         TEST(malformed_text_is_an_error),
+        TEST(constraint_values_are_converted_as_in_a_browser),
     };
     return RUN_TESTS(cases);
 }

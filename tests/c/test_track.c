@@ -283,7 +283,7 @@ static void rule_21_capabilities_have_every_property_with_ordered_ranges(void) {
     static const char *video_ranges[] = {"width", "height", "aspectRatio", "frameRate"};
     static const char *audio_props[] = {"sampleRate", "sampleSize", "channelCount", "latency",
                                         "echoCancellation", "autoGainControl", "noiseSuppression",
-                                        "deviceId", "groupId", "sampleFormat"};
+                                        "voiceIsolation", "deviceId", "groupId", "sampleFormat"};
     static const char *audio_ranges[] = {"sampleRate", "sampleSize", "channelCount", "latency"};
     lms_stream s;
     lms_track v, a;

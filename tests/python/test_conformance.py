@@ -329,7 +329,8 @@ def test_rule_21_capabilities_have_every_property_of_the_kind_with_ordered_range
     video_props = ["width", "height", "aspectRatio", "frameRate", "facingMode",
                    "resizeMode", "deviceId", "groupId", "pixelFormat"]
     audio_props = ["sampleRate", "sampleSize", "channelCount", "latency", "echoCancellation",
-                   "autoGainControl", "noiseSuppression", "deviceId", "groupId", "sampleFormat"]
+                   "autoGainControl", "noiseSuppression", "voiceIsolation", "deviceId", "groupId",
+                   "sampleFormat"]
     with lms.open(video=True, audio=True) as s:
         for t, props in ((s.get_video_tracks()[0], video_props), (s.get_audio_tracks()[0], audio_props)):
             caps = t.get_capabilities()
@@ -378,6 +379,8 @@ def test_rule_23_two_tracks_of_one_device_get_their_own_widths() -> None:
 def test_rule_24_enumerate_devices_lists_inputs_stably() -> None:
     a, b = lms.enumerate_devices(), lms.enumerate_devices()
     assert a == b and len(a) == 3
+    # The specification's order: microphones, then cameras, each kind's default first.
+    assert [d.device_id for d in a] == ["fake:audio:0", "fake:video:0", "fake:video:1"]
     assert all(x is not y for x, y in zip(a, b)), "distinct objects"
     for d in a:
         assert d.kind in ("audioinput", "videoinput")
@@ -392,7 +395,7 @@ def test_rule_25_supported_constraints_are_all_true() -> None:
     for name in ["deviceId", "groupId", "width", "height", "aspectRatio", "frameRate",
                  "facingMode", "resizeMode", "sampleRate", "sampleSize", "channelCount",
                  "latency", "echoCancellation", "autoGainControl", "noiseSuppression",
-                 "pixelFormat", "sampleFormat"]:
+                 "voiceIsolation", "pixelFormat", "sampleFormat"]:
         assert supported.get(name) is True, name
 
 

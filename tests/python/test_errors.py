@@ -44,8 +44,11 @@ def test_overconstrained_error_names_the_constraint_and_survives_pickling() -> N
         ({"audio": {"echoCancellation": "yes"}}, "echoCancellation"),
         ({"video": {"advanced": {"width": 1}}}, "advanced"),
         ({"video": 3}, "video"),
-        ({"video": {"width": -5}}, "width"),
+        ({"video": {"width": {"max": "-5"}}}, "width"),
         ({"video": {"width": float("nan")}}, "video.width"),
+        ({"audio": {"echoCancellation": "on"}}, '"on" is not a valid value'),
+        ({"video": {"deviceId": {"exact": "x" * 501}}}, "Constraint string too long."),
+        ({"audio": {"groupId": "x" * 501}}, "Constraint string too long."),
         ({"video": {"width": object()}}, "video.width"),
         ({"video": {1: 2}}, "keys must be strings"),
         ([1, 2], "object"),
@@ -55,6 +58,26 @@ def test_malformed_constraints_are_type_errors_naming_the_problem(constraints: o
     with pytest.raises(lms.TypeError) as info:
         lms.open(constraints)  # type: ignore[arg-type]
     assert needle in str(info.value)
+
+
+def test_constraint_values_are_converted_as_webidl_converts_them() -> None:
+    # [Clamp] unsigned long: -1 is 0, so max -1 is impossible, not malformed.
+    with pytest.raises(lms.OverconstrainedError) as info:
+        lms.open(video={"width": {"max": -1}})
+    assert info.value.constraint == "width"
+    # An EchoCancellationModeEnum value selects like True (no processing yet).
+    with pytest.raises(lms.OverconstrainedError) as info:
+        lms.open(audio={"echoCancellation": {"exact": "all"}})
+    assert info.value.constraint == "echoCancellation"
+    with pytest.raises(lms.OverconstrainedError) as info:
+        lms.open(audio={"voiceIsolation": {"exact": True}})
+    assert info.value.constraint == "voiceIsolation"
+    with lms.open(audio={"echoCancellation": "remote-only", "voiceIsolation": True}) as s:
+        settings = s.get_audio_tracks()[0].get_settings()
+        assert settings["echoCancellation"] is False and settings["voiceIsolation"] is False
+    # Chromium's limit: 500 UTF-16 code units per constraint string.
+    with lms.open(video={"deviceId": "x" * 500}):
+        pass
 
 
 def test_deeply_nested_or_self_referencing_constraints_are_refused() -> None:

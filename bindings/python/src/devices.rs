@@ -86,8 +86,9 @@ impl PyDeviceInfo {
     }
 }
 
-/// `enumerateDevices()`: every input device, the same order on every call
-/// while nothing changes (new objects each call).
+/// `enumerateDevices()`: every input device, microphones first, then cameras,
+/// each kind's system default first; the same order on every call while
+/// nothing changes (new objects each call).
 #[pyfunction]
 pub fn enumerate_devices<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
     let list = py.detach(|| devices().enumerate_devices()).or_raise(py)?;

@@ -163,7 +163,12 @@ impl Capabilities {
                     "latency".into(),
                     json!({"min": latency.min, "max": latency.max}),
                 );
-                for p in ["echoCancellation", "autoGainControl", "noiseSuppression"] {
+                for p in [
+                    "echoCancellation",
+                    "autoGainControl",
+                    "noiseSuppression",
+                    "voiceIsolation",
+                ] {
                     m.insert(p.into(), json!([false]));
                 }
                 let formats: Vec<&str> = SampleFormat::ALL.iter().map(|f| f.name()).collect();

@@ -148,20 +148,30 @@ impl MediaDevices {
     }
 
     fn list(&self) -> Result<Vec<DeviceEntry>> {
-        let (backends, _) = self.backends()?;
-        Ok(backends.iter().flat_map(|b| b.devices()).collect())
-    }
-
-    fn list_with_backends(&self) -> Result<Vec<(Arc<dyn Backend>, DeviceEntry)>> {
-        let (backends, _) = self.backends()?;
-        Ok(backends
-            .iter()
-            .flat_map(|b| b.devices().into_iter().map(move |e| (Arc::clone(b), e)))
+        Ok(self
+            .list_with_backends()?
+            .into_iter()
+            .map(|(_, e)| e)
             .collect())
     }
 
-    /// `enumerateDevices()`: every input device, the same devices in the same
-    /// order on every call while nothing changes.
+    /// Every device of every backend in the specification's order: microphones,
+    /// then cameras; within a kind, the backends' order (each backend lists its
+    /// system default first, and the backends come in configuration order).
+    fn list_with_backends(&self) -> Result<Vec<(Arc<dyn Backend>, DeviceEntry)>> {
+        let (backends, _) = self.backends()?;
+        let mut all: Vec<(Arc<dyn Backend>, DeviceEntry)> = backends
+            .iter()
+            .flat_map(|b| b.devices().into_iter().map(move |e| (Arc::clone(b), e)))
+            .collect();
+        // Stable: the order within a kind stays the backends' order.
+        all.sort_by_key(|(_, e)| e.info.kind);
+        Ok(all)
+    }
+
+    /// `enumerateDevices()`: every input device, microphones first, then cameras,
+    /// each kind's system default first (as the specification orders them); the
+    /// same devices in the same order on every call while nothing changes.
     pub fn enumerate_devices(&self) -> Result<Vec<DeviceInfo>> {
         Ok(self.list()?.into_iter().map(|e| e.info).collect())
     }

@@ -21,6 +21,7 @@ pub enum Prop {
     EchoCancellation,
     AutoGainControl,
     NoiseSuppression,
+    VoiceIsolation,
     SampleFormat,
     WhiteBalanceMode,
     ExposureMode,
@@ -56,7 +57,7 @@ pub enum PropType {
 impl Prop {
     /// Every supported property, in the order used for reporting (and for naming
     /// the first unsatisfiable constraint).
-    pub const ALL: [Prop; 33] = [
+    pub const ALL: [Prop; 34] = [
         Prop::DeviceId,
         Prop::GroupId,
         Prop::Width,
@@ -73,6 +74,7 @@ impl Prop {
         Prop::EchoCancellation,
         Prop::AutoGainControl,
         Prop::NoiseSuppression,
+        Prop::VoiceIsolation,
         Prop::SampleFormat,
         Prop::WhiteBalanceMode,
         Prop::ExposureMode,
@@ -111,6 +113,7 @@ impl Prop {
             Prop::EchoCancellation => "echoCancellation",
             Prop::AutoGainControl => "autoGainControl",
             Prop::NoiseSuppression => "noiseSuppression",
+            Prop::VoiceIsolation => "voiceIsolation",
             Prop::SampleFormat => "sampleFormat",
             Prop::WhiteBalanceMode => "whiteBalanceMode",
             Prop::ExposureMode => "exposureMode",
@@ -171,6 +174,7 @@ impl Prop {
             Prop::EchoCancellation
             | Prop::AutoGainControl
             | Prop::NoiseSuppression
+            | Prop::VoiceIsolation
             | Prop::Torch => PropType::Bool,
         }
     }

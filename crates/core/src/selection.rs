@@ -151,6 +151,7 @@ fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
             Prop::EchoCancellation,
             Prop::AutoGainControl,
             Prop::NoiseSuppression,
+            Prop::VoiceIsolation,
         ] {
             s.bools.insert(p, false);
         }

@@ -90,6 +90,7 @@ impl TrackSettings {
                 "echoCancellation": false,
                 "autoGainControl": false,
                 "noiseSuppression": false,
+                "voiceIsolation": false,
             }),
         };
         v["deviceId"] = json!(device.device_id);

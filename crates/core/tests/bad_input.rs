@@ -56,13 +56,27 @@ fn absurd_and_negative_numbers_are_refused_with_their_name() {
         (e.name(), e.constraint()),
         ("OverconstrainedError", Some("width"))
     );
+    // `[Clamp] unsigned long`: negative numbers are 0 and huge ones 4294967295, so these
+    // are impossible requirements, not malformed ones ...
+    for (c, name) in [
+        (r#"{"video": {"width": {"max": -5}}}"#, "width"),
+        (r#"{"video": {"height": {"exact": -1}}}"#, "height"),
+        (r#"{"audio": {"sampleRate": {"min": 1e300}}}"#, "sampleRate"),
+    ] {
+        let e = err(&md, c);
+        assert_eq!(
+            (e.name(), e.constraint()),
+            ("OverconstrainedError", Some(name)),
+            "{c}: {e}"
+        );
+    }
+    // ... and ideals or bounds that are easy to meet.
     for c in [
         r#"{"video": {"width": -5}}"#,
         r#"{"video": {"height": {"min": -1}}}"#,
         r#"{"audio": {"sampleRate": 1e300}}"#,
     ] {
-        let e = err(&md, c);
-        assert_eq!(e.name(), "TypeError", "{c}: {e}");
+        md.get_user_media_json(c).expect(c);
     }
     let e = err(&md, r#"{"video": {"frameRate": {"exact": -1}}}"#);
     assert_eq!(
@@ -100,12 +114,20 @@ fn bad_apply_constraints_leave_the_track_as_it_was() {
     for bad in [
         json!("wide"),
         json!({"width": "wide"}),
-        json!({"width": -1}),
+        json!({"width": {"max": "-1"}}),
+        json!({"deviceId": "x".repeat(501)}),
         json!([1]),
     ] {
         let e = t.apply_constraints(&bad).expect_err(&bad.to_string());
         assert_eq!(e.name(), "TypeError", "{bad}: {e}");
     }
+    let e = t
+        .apply_constraints(&json!({"width": {"max": -1}}))
+        .expect_err("max -1 is max 0");
+    assert_eq!(
+        (e.name(), e.constraint()),
+        ("OverconstrainedError", Some("width"))
+    );
     assert_eq!(t.get_settings(), before);
     t.read(SECOND).expect("still delivering");
 }

@@ -37,12 +37,64 @@ fn rule_02_an_impossible_required_constraint_is_overconstrained_naming_it() {
             "echoCancellation",
         ),
         (r#"{"video": {"height": {"max": 0}}}"#, "height"),
+        // `[Clamp] unsigned long`: -1 is 0, so this is impossible, not malformed.
+        (r#"{"video": {"width": {"max": -1}}}"#, "width"),
+        (
+            r#"{"audio": {"voiceIsolation": {"exact": true}}}"#,
+            "voiceIsolation",
+        ),
+        // An EchoCancellationModeEnum value selects like true (no processing yet).
+        (
+            r#"{"audio": {"echoCancellation": {"exact": "all"}}}"#,
+            "echoCancellation",
+        ),
+        (
+            r#"{"audio": {"echoCancellation": {"exact": "remote-only"}}}"#,
+            "echoCancellation",
+        ),
     ];
     for (c, name) in cases {
         let e = error_of(&md, c);
         assert_eq!(e.name(), "OverconstrainedError", "{c}: {e}");
         assert_eq!(e.constraint(), Some(name), "{c}: {e}");
     }
+}
+
+#[test]
+fn echo_cancellation_modes_and_voice_isolation_as_ideals_are_accepted_and_report_false() {
+    let md = unpaced();
+    let s = md
+        .get_user_media_json(
+            r#"{"audio": {"echoCancellation": "all", "voiceIsolation": true,
+                "advanced": [{"echoCancellation": "remote-only"}]}}"#,
+        )
+        .unwrap();
+    let t = &s.get_audio_tracks()[0];
+    let settings = t.settings_json();
+    assert_eq!(settings["echoCancellation"], json!(false));
+    assert_eq!(settings["voiceIsolation"], json!(false));
+    assert_eq!(t.get_capabilities()["voiceIsolation"], json!([false]));
+    assert_eq!(t.get_constraints()["echoCancellation"], json!("all"));
+    let e = error_of(&md, r#"{"audio": {"echoCancellation": "on"}}"#);
+    assert_eq!(e.name(), "TypeError", "{e}");
+}
+
+#[test]
+fn a_device_or_group_id_over_500_characters_is_a_type_error_as_in_chromium() {
+    let md = unpaced();
+    let long = "a".repeat(501);
+    for c in [
+        json!({"video": {"deviceId": {"exact": long}}}),
+        json!({"video": {"deviceId": {"ideal": long}}}),
+        json!({"audio": {"groupId": long}}),
+        json!({"audio": {"groupId": {"ideal": [long]}}}),
+    ] {
+        let e = error_of(&md, &c.to_string());
+        assert_eq!(e.name(), "TypeError", "{e}");
+        assert!(e.to_string().contains("Constraint string too long."), "{e}");
+    }
+    let at_limit = json!({"video": {"deviceId": "a".repeat(500)}});
+    assert!(md.get_user_media_json(&at_limit.to_string()).is_ok());
 }
 
 #[test]
@@ -506,6 +558,7 @@ fn rule_21_capabilities_have_every_property_of_the_kind_with_ordered_ranges() {
         "echoCancellation",
         "autoGainControl",
         "noiseSuppression",
+        "voiceIsolation",
         "deviceId",
         "groupId",
         "sampleFormat",
@@ -615,6 +668,9 @@ fn rule_24_enumerate_devices_lists_inputs_stably() {
     let b = md.enumerate_devices().unwrap();
     assert_eq!(a, b);
     assert_eq!(a.len(), 3);
+    // The specification's order: microphones, then cameras, each kind's default first.
+    let ids: Vec<&str> = a.iter().map(|d| d.device_id.as_str()).collect();
+    assert_eq!(ids, ["fake:audio:0", "fake:video:0", "fake:video:1"]);
     for d in &a {
         assert!(["audioinput", "videoinput"].contains(&d.kind.device_kind()));
         assert!(!d.device_id.is_empty() && !d.label.is_empty() && !d.group_id.is_empty());
@@ -644,6 +700,7 @@ fn rule_25_supported_constraints_are_all_true() {
         "echoCancellation",
         "autoGainControl",
         "noiseSuppression",
+        "voiceIsolation",
         "pixelFormat",
         "sampleFormat",
     ] {

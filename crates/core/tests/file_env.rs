@@ -48,14 +48,15 @@ fn the_environment_names_the_files_and_a_noloop_suffix_ends_the_tracks() {
         .into_iter()
         .map(|d| d.device_id)
         .collect();
-    assert_eq!(ids, vec!["file:video:0", "file:audio:0"]);
+    // Microphones first, then cameras (the specification's order).
+    assert_eq!(ids, vec!["file:audio:0", "file:video:0"]);
     let labels: Vec<String> = md
         .enumerate_devices()
         .unwrap()
         .into_iter()
         .map(|d| d.label)
         .collect();
-    assert_eq!(labels, vec!["env.y4m", "env.wav"]);
+    assert_eq!(labels, vec!["env.wav", "env.y4m"]);
     let stream = md
         .get_user_media_json(r#"{"video": true, "audio": true}"#)
         .unwrap();

@@ -86,8 +86,10 @@ fn json_out(
 }
 
 /// `enumerateDevices()`: a JSON array of `{"deviceId", "kind", "label",
-/// "groupId"}` ("audioinput" / "videoinput"), the same order on every call while
-/// nothing changes. Free `*out_json` with `lms_string_free`.
+/// "groupId"}` ("audioinput" / "videoinput"): microphones first, then cameras,
+/// each kind's system default first (the specification's order), the same
+/// order on every call while nothing changes. Free `*out_json` with
+/// `lms_string_free`.
 #[no_mangle]
 pub unsafe extern "C" fn lms_enumerate_devices(out_json: *mut *mut c_char) -> lms_status {
     json_out(out_json, || {

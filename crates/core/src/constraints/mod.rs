@@ -18,6 +18,7 @@ mod tests;
 pub use interval::Interval;
 pub use parse::{
     parse_json, BoolConstraint, Constraint, ConstraintSet, MediaStreamConstraints, NumConstraint,
-    StrConstraint, TrackConstraints, MAX_CONSTRAINTS_LEN,
+    StrConstraint, TrackConstraints, ECHO_CANCELLATION_MODES, MAX_CONSTRAINTS_LEN,
+    MAX_CONSTRAINT_STRING_LEN, MAX_CONSTRAINT_STRING_SEQ_LEN,
 };
 pub use select::{fitness_distance, select_settings, Chosen, Space, DOUBLE_TOLERANCE};

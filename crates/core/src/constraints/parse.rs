@@ -2,10 +2,19 @@
 //!
 //! The JSON form is the specification's dictionary, the same in every language:
 //! `{"audio": true, "video": {"width": {"ideal": 1280}, "advanced": [{"frameRate": 60}]}}`.
-//! Values are checked as WebIDL would convert them, but strictly: a value of the wrong type is a
-//! `TypeError` naming the property, never a silent conversion.
+//! Values are converted as WebIDL converts them before the algorithm runs: `ConstrainULong`
+//! members are `[Clamp] unsigned long`, so `{"max": -1}` is 0, values above 4294967295 are
+//! 4294967295 and fractions round to the nearest integer (ties to even); `ConstrainDouble`
+//! members are `double` (any finite number); `echoCancellation` also takes the strings of
+//! `EchoCancellationModeEnum` (`"all"`, `"remote-only"`). Unlike WebIDL, the JSON form is
+//! strict about types: a value of the wrong JSON type (`"640"` for a width, `null`, `1` for a
+//! boolean) is a `TypeError` naming the property, never a silent `ToNumber` / `ToBoolean`.
+//! As Chromium does, a string of a `ConstrainDOMString` longer than
+//! [`MAX_CONSTRAINT_STRING_LEN`] UTF-16 code units, or a list of more than
+//! [`MAX_CONSTRAINT_STRING_SEQ_LEN`] strings, is a `TypeError` ("Constraint string too long.",
+//! "Constraint string sequence too long.").
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::kind::MediaKind;
@@ -16,6 +25,19 @@ pub const MAX_CONSTRAINTS_LEN: usize = 1 << 20;
 
 /// The largest `unsigned long` (WebIDL), the upper bound of `width`, `sampleRate`, ...
 const ULONG_MAX: f64 = 4_294_967_295.0;
+
+/// The longest string accepted in a `ConstrainDOMString` (`deviceId`, `groupId`, `facingMode`,
+/// ...), in UTF-16 code units: Chromium's `kMaxConstraintStringLength`. Longer is a `TypeError`
+/// "Constraint string too long.", in an `ideal` or `exact`, bare or in a list, basic or advanced.
+pub const MAX_CONSTRAINT_STRING_LEN: usize = 500;
+
+/// The most strings accepted in one list of a `ConstrainDOMString`: Chromium's
+/// `kMaxConstraintStringSeqLength`. More is a `TypeError` "Constraint string sequence too long.".
+pub const MAX_CONSTRAINT_STRING_SEQ_LEN: usize = 100;
+
+/// The `EchoCancellationModeEnum` values `echoCancellation` takes besides `true` and `false`.
+/// Until there is audio processing they select like `true`.
+pub const ECHO_CANCELLATION_MODES: [&str; 2] = ["all", "remote-only"];
 
 /// The argument of `getUserMedia()`: what to capture, one entry per kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,7 +241,8 @@ pub enum Constraint {
     Bool(BoolConstraint),
 }
 
-/// A numeric constraint. `ULong` values are already truncated to integers.
+/// A numeric constraint. `ULong` values are already integers (clamped and rounded as WebIDL's
+/// `[Clamp] unsigned long`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumConstraint {
     /// Required: the value must be this.
@@ -354,6 +377,19 @@ impl Constraint {
             }
             PropType::Bool => {
                 let c = match v {
+                    Value::String(_) if prop == Prop::EchoCancellation => {
+                        let b = Some(boolean(v, prop, &at(""))?);
+                        match bare {
+                            Bare::Ideal => BoolConstraint {
+                                ideal: b,
+                                exact: None,
+                            },
+                            Bare::Exact => BoolConstraint {
+                                exact: b,
+                                ideal: None,
+                            },
+                        }
+                    }
                     Value::Bool(b) => match bare {
                         Bare::Ideal => BoolConstraint {
                             ideal: Some(*b),
@@ -367,7 +403,7 @@ impl Constraint {
                     Value::Object(m) => {
                         let field = |name: &str| {
                             m.get(name)
-                                .map(|v| boolean(v, &at(&format!(".{name}"))))
+                                .map(|v| boolean(v, prop, &at(&format!(".{name}"))))
                                 .transpose()
                         };
                         BoolConstraint {
@@ -376,11 +412,17 @@ impl Constraint {
                         }
                     }
                     other => {
+                        let modes = if prop == Prop::EchoCancellation {
+                            ", \"all\", \"remote-only\""
+                        } else {
+                            ""
+                        };
                         return Err(Error::Type(format!(
-                            "{}: expected true, false or an object with exact or ideal, got {}",
+                            "{}: expected true, false{modes} or an object with exact or ideal, \
+                             got {}",
                             at(""),
                             describe_type(other)
-                        )))
+                        )));
                     }
                 };
                 Ok(Constraint::Bool(c))
@@ -389,7 +431,8 @@ impl Constraint {
     }
 }
 
-/// A number for a `ULong` (integer 0..=4294967295, fractions truncated) or a `Double` (finite).
+/// A number for a `ULong` (`[Clamp] unsigned long`: NaN is 0, clamped to 0..=4294967295 and
+/// rounded to the nearest integer, ties to even) or a `Double` (`double`: finite).
 fn number(v: &Value, ty: PropType, at: &str) -> Result<f64> {
     let Value::Number(n) = v else {
         return Err(Error::Type(format!(
@@ -397,42 +440,56 @@ fn number(v: &Value, ty: PropType, at: &str) -> Result<f64> {
             describe_type(v)
         )));
     };
-    let x = n
-        .as_f64()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| invalid(at, n, ty))?;
+    // JSON numbers are finite; one too large for an f64 has no value here at all.
+    let x = n.as_f64().ok_or_else(|| {
+        Error::Type(format!(
+            "{at}: {n} is not a valid value (expected a number)"
+        ))
+    })?;
     match ty {
-        PropType::ULong if (0.0..=ULONG_MAX).contains(&x) => Ok(x.trunc() + 0.0),
-        PropType::ULong => Err(invalid(at, n, ty)),
-        _ => Ok(x),
+        PropType::ULong => Ok(clamp_ulong(x)),
+        _ if x.is_finite() => Ok(x),
+        _ => Err(Error::Type(format!(
+            "{at}: {n} is not a valid value (expected a finite number)"
+        ))),
     }
 }
 
-fn invalid(at: &str, n: &Number, ty: PropType) -> Error {
-    let expected = match ty {
-        PropType::ULong => "an integer from 0 to 4294967295",
-        _ => "a finite number",
-    };
-    Error::Type(format!(
-        "{at}: {n} is not a valid value (expected {expected})"
-    ))
+/// WebIDL's conversion of a number to `[Clamp] unsigned long`: NaN is +0; otherwise clamped to
+/// 0..=4294967295 and rounded to the nearest integer, the even one when halfway, never -0.
+pub fn clamp_ulong(x: f64) -> f64 {
+    if x.is_nan() {
+        return 0.0;
+    }
+    x.clamp(0.0, ULONG_MAX).round_ties_even() + 0.0
 }
 
-/// A string or an array of strings, as a list.
+/// A string or an array of strings, as a list: strings longer than
+/// [`MAX_CONSTRAINT_STRING_LEN`] UTF-16 code units and lists longer than
+/// [`MAX_CONSTRAINT_STRING_SEQ_LEN`] are `TypeError`s, as in Chromium.
 fn strings(v: &Value, at: &str) -> Result<Vec<String>> {
     match v {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(Error::Type(format!(
-                    "{at}[{i}]: expected a string, got {}",
-                    describe_type(other)
-                ))),
-            })
-            .collect(),
+        Value::String(s) => Ok(vec![checked_len(s, at)?.to_string()]),
+        Value::Array(items) => {
+            if items.len() > MAX_CONSTRAINT_STRING_SEQ_LEN {
+                return Err(Error::Type(format!(
+                    "{at}: Constraint string sequence too long. ({} strings; the limit is \
+                     {MAX_CONSTRAINT_STRING_SEQ_LEN})",
+                    items.len()
+                )));
+            }
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => Ok(checked_len(s, &format!("{at}[{i}]"))?.to_string()),
+                    other => Err(Error::Type(format!(
+                        "{at}[{i}]: expected a string, got {}",
+                        describe_type(other)
+                    ))),
+                })
+                .collect()
+        }
         other => Err(Error::Type(format!(
             "{at}: expected a string or an array of strings, got {}",
             describe_type(other)
@@ -440,13 +497,52 @@ fn strings(v: &Value, at: &str) -> Result<Vec<String>> {
     }
 }
 
-fn boolean(v: &Value, at: &str) -> Result<bool> {
+/// `s` if it is at most [`MAX_CONSTRAINT_STRING_LEN`] UTF-16 code units long.
+fn checked_len<'a>(s: &'a str, at: &str) -> Result<&'a str> {
+    // UTF-16 length >= number of chars, <= bytes: count only when the bytes exceed it.
+    if s.len() > MAX_CONSTRAINT_STRING_LEN {
+        let units = s.encode_utf16().count();
+        if units > MAX_CONSTRAINT_STRING_LEN {
+            return Err(Error::Type(format!(
+                "{at}: Constraint string too long. ({units} UTF-16 code units; the limit is \
+                 {MAX_CONSTRAINT_STRING_LEN})"
+            )));
+        }
+    }
+    Ok(s)
+}
+
+/// A boolean; for `echoCancellation` also an `EchoCancellationModeEnum` string, which selects
+/// like `true` until there is audio processing.
+fn boolean(v: &Value, prop: Prop, at: &str) -> Result<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
+        Value::String(s) if prop == Prop::EchoCancellation => {
+            if ECHO_CANCELLATION_MODES.contains(&s.as_str()) {
+                Ok(true)
+            } else {
+                Err(Error::Type(format!(
+                    "{at}: {} is not a valid value (expected true, false, \"all\" or \
+                     \"remote-only\")",
+                    quoted(s)
+                )))
+            }
+        }
         other => Err(Error::Type(format!(
             "{at}: expected true or false, got {}",
             describe_type(other)
         ))),
+    }
+}
+
+/// A string value for a message: quoted, cut to 40 characters.
+fn quoted(s: &str) -> String {
+    const SHOWN: usize = 40;
+    if s.chars().count() <= SHOWN {
+        serde_json::to_string(s).unwrap_or_default()
+    } else {
+        let head: String = s.chars().take(SHOWN).collect();
+        format!("{}...", serde_json::to_string(&head).unwrap_or_default())
     }
 }
 

@@ -49,7 +49,8 @@ pub struct Space {
     /// String properties (deviceId, groupId, facingMode when known, resizeMode, pixelFormat,
     /// sampleFormat).
     pub strs: BTreeMap<Prop, String>,
-    /// Boolean properties (echoCancellation, autoGainControl, noiseSuppression). For `pan`,
+    /// Boolean properties (echoCancellation, autoGainControl, noiseSuppression,
+    /// voiceIsolation). For `pan`,
     /// `tilt` and `zoom`, whether the device has the control (what `pan: true` asks for).
     pub bools: BTreeMap<Prop, bool>,
     /// String properties with several possible values (a camera's `exposureMode` may be

@@ -4,7 +4,8 @@ use serde_json::json;
 
 use crate::constraints::{
     BoolConstraint, Constraint, MediaStreamConstraints, NumConstraint, StrConstraint,
-    TrackConstraints, MAX_CONSTRAINTS_LEN,
+    TrackConstraints, MAX_CONSTRAINTS_LEN, MAX_CONSTRAINT_STRING_LEN,
+    MAX_CONSTRAINT_STRING_SEQ_LEN,
 };
 use crate::error::Error;
 use crate::kind::MediaKind;
@@ -193,35 +194,202 @@ fn boolean_constraints_take_a_boolean_or_exact_and_ideal() {
 }
 
 #[test]
-fn a_negative_unsigned_long_is_a_type_error_naming_property_field_and_value() {
+fn a_negative_unsigned_long_clamps_to_zero_like_webidl() {
+    // `[Clamp] unsigned long`: -5 is 0, not a TypeError.
+    let c = video(json!({"width": {"min": -5, "max": -1}, "height": -0.4}));
+    assert_eq!(num(c.basic.get(Prop::Width)).min, Some(0.0));
+    assert_eq!(num(c.basic.get(Prop::Width)).max, Some(0.0));
+    let h = num(c.basic.get(Prop::Height)).ideal.unwrap();
+    assert_eq!(h, 0.0);
+    assert!(h.is_sign_positive(), "never -0");
+}
+
+#[test]
+fn a_fractional_unsigned_long_rounds_to_nearest_ties_to_even_like_webidl_clamp() {
+    let c = video(json!({
+        "width": 640.9,
+        "height": {"min": 0.5, "max": 1.5, "exact": 2.5, "ideal": 2.4},
+        "advanced": [{"width": 3.5}],
+    }));
+    assert_eq!(num(c.basic.get(Prop::Width)).ideal, Some(641.0));
+    let h = num(c.basic.get(Prop::Height));
     assert_eq!(
-        type_error(r#"{"video": {"width": {"min": -5}}}"#),
-        "video.width.min: -5 is not a valid value (expected an integer from 0 to 4294967295)"
+        (h.min, h.max, h.exact, h.ideal),
+        (Some(0.0), Some(2.0), Some(2.0), Some(2.0))
     );
+    assert_eq!(num(c.advanced[0].get(Prop::Width)).exact, Some(4.0));
 }
 
 #[test]
-fn a_fractional_unsigned_long_is_truncated_like_webidl() {
-    let c = video(json!({"width": 640.9, "height": {"min": 0.5}}));
-    assert_eq!(num(c.basic.get(Prop::Width)).ideal, Some(640.0));
-    assert_eq!(num(c.basic.get(Prop::Height)).min, Some(0.0));
-}
-
-#[test]
-fn an_unsigned_long_above_its_range_is_a_type_error_but_a_double_may_be_huge() {
-    assert!(
-        type_error(r#"{"video": {"width": 1e300}}"#).contains("width: 1e+300 is not a valid value")
-    );
-    assert!(type_error(r#"{"video": {"height": {"exact": 4294967296}}}"#).contains("height.exact"));
+fn an_unsigned_long_above_its_range_clamps_to_the_largest_and_a_double_may_be_huge() {
+    let c = video(json!({"width": 1e300, "height": {"exact": 4294967296u64}}));
+    assert_eq!(num(c.basic.get(Prop::Width)).ideal, Some(4294967295.0));
+    assert_eq!(num(c.basic.get(Prop::Height)).exact, Some(4294967295.0));
     let c = video(json!({"frameRate": 1e300, "aspectRatio": {"min": -2.5}}));
     assert_eq!(num(c.basic.get(Prop::FrameRate)).ideal, Some(1e300));
     assert_eq!(num(c.basic.get(Prop::AspectRatio)).min, Some(-2.5));
 }
 
 #[test]
+fn the_clamp_conversion_follows_webidl_for_nan_infinities_and_halves() {
+    use crate::constraints::parse::clamp_ulong;
+    assert_eq!(clamp_ulong(f64::NAN), 0.0);
+    assert!(clamp_ulong(f64::NAN).is_sign_positive());
+    assert_eq!(clamp_ulong(f64::INFINITY), 4294967295.0);
+    assert_eq!(clamp_ulong(f64::NEG_INFINITY), 0.0);
+    assert!(clamp_ulong(-0.0).is_sign_positive());
+    assert_eq!(clamp_ulong(0.5), 0.0);
+    assert_eq!(clamp_ulong(1.5), 2.0);
+    assert_eq!(clamp_ulong(2.5), 2.0);
+    assert_eq!(clamp_ulong(4294967294.5), 4294967294.0);
+    assert_eq!(clamp_ulong(4294967295.4), 4294967295.0);
+}
+
+#[test]
 fn four_billion_is_a_valid_width_to_parse() {
     let c = video(json!({"width": {"exact": 4_000_000_000u64}}));
     assert_eq!(num(c.basic.get(Prop::Width)).exact, Some(4e9));
+}
+
+#[test]
+fn voice_isolation_is_an_audio_boolean_constraint() {
+    let audio = TrackConstraints::from_value(
+        &json!({"voiceIsolation": {"exact": true}, "advanced": [{"voiceIsolation": false}]}),
+        MediaKind::Audio,
+    )
+    .unwrap();
+    assert_eq!(
+        audio.basic.get(Prop::VoiceIsolation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: Some(true),
+            ideal: None
+        }))
+    );
+    assert_eq!(
+        audio.advanced[0].get(Prop::VoiceIsolation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: Some(false),
+            ideal: None
+        }))
+    );
+    assert!(video(json!({"voiceIsolation": true})).basic.is_empty());
+    assert!(type_error(r#"{"audio": {"voiceIsolation": "all"}}"#)
+        .contains("audio.voiceIsolation: expected true, false or an object"));
+}
+
+#[test]
+fn echo_cancellation_takes_the_mode_strings_which_select_like_true() {
+    let audio = TrackConstraints::from_value(
+        &json!({
+            "echoCancellation": {"exact": "all", "ideal": "remote-only"},
+            "advanced": [{"echoCancellation": "remote-only"}, {"echoCancellation": {"ideal": "all"}}],
+        }),
+        MediaKind::Audio,
+    )
+    .unwrap();
+    assert_eq!(
+        audio.basic.get(Prop::EchoCancellation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: Some(true),
+            ideal: Some(true)
+        }))
+    );
+    assert_eq!(
+        audio.advanced[0].get(Prop::EchoCancellation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: Some(true),
+            ideal: None
+        }))
+    );
+    assert_eq!(
+        audio.advanced[1].get(Prop::EchoCancellation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: None,
+            ideal: Some(true)
+        }))
+    );
+    let bare = TrackConstraints::from_value(&json!({"echoCancellation": "all"}), MediaKind::Audio)
+        .unwrap();
+    assert_eq!(
+        bare.basic.get(Prop::EchoCancellation),
+        Some(&Constraint::Bool(BoolConstraint {
+            exact: None,
+            ideal: Some(true)
+        }))
+    );
+    // getConstraints() gives back what was asked.
+    assert_eq!(bare.raw, json!({"echoCancellation": "all"}));
+}
+
+#[test]
+fn other_echo_cancellation_strings_are_type_errors_naming_the_value() {
+    assert_eq!(
+        type_error(r#"{"audio": {"echoCancellation": "yes"}}"#),
+        "audio.echoCancellation: \"yes\" is not a valid value (expected true, false, \"all\" or \
+         \"remote-only\")"
+    );
+    assert!(
+        type_error(r#"{"audio": {"echoCancellation": {"exact": "All"}}}"#)
+            .starts_with("audio.echoCancellation.exact: \"All\" is not a valid value")
+    );
+    assert!(type_error(r#"{"audio": {"echoCancellation": ["all"]}}"#)
+        .contains("echoCancellation: expected true, false, \"all\", \"remote-only\" or an object"));
+    let long = "x".repeat(1000);
+    let message = type_error(&format!(r#"{{"audio": {{"echoCancellation": "{long}"}}}}"#));
+    assert!(message.len() < 200, "{message}");
+}
+
+#[test]
+fn a_constraint_string_longer_than_500_utf16_units_is_a_type_error_as_in_chromium() {
+    let ok = "a".repeat(MAX_CONSTRAINT_STRING_LEN);
+    let long = "a".repeat(MAX_CONSTRAINT_STRING_LEN + 1);
+    for json in [
+        json!({"video": {"deviceId": {"exact": long}}}),
+        json!({"video": {"deviceId": {"ideal": long}}}),
+        json!({"video": {"deviceId": long}}),
+        json!({"audio": {"groupId": {"exact": ["ok", long]}}}),
+        json!({"audio": {"advanced": [{"groupId": long}]}}),
+        json!({"video": {"facingMode": long}}),
+        // Checked whatever the kind, like every value.
+        json!({"audio": {"facingMode": {"ideal": long}}}),
+    ] {
+        match MediaStreamConstraints::from_value(&json) {
+            Err(Error::Type(message)) => {
+                assert!(message.contains("Constraint string too long."), "{message}");
+                assert!(message.len() < 200, "{message}");
+            }
+            other => panic!("{json:.60}: expected a TypeError, got {other:?}"),
+        }
+    }
+    assert!(type_error(&format!(
+        r#"{{"video": {{"deviceId": {{"exact": "{long}"}}}}}}"#
+    ))
+    .starts_with("video.deviceId.exact: Constraint string too long. (501 UTF-16 code units"));
+    assert!(
+        MediaStreamConstraints::from_value(&json!({"video": {"deviceId": {"exact": ok}}})).is_ok()
+    );
+    // UTF-16 code units, as a JavaScript string's length: 500 "é" (1000 bytes) pass, 251
+    // astral characters (502 units) do not.
+    let accents = "é".repeat(MAX_CONSTRAINT_STRING_LEN);
+    assert!(MediaStreamConstraints::from_value(&json!({"video": {"deviceId": accents}})).is_ok());
+    let astral = "😀".repeat(251);
+    assert!(
+        type_error(&json!({"video": {"groupId": astral}}).to_string())
+            .contains("Constraint string too long. (502 UTF-16 code units")
+    );
+}
+
+#[test]
+fn a_list_of_more_than_100_constraint_strings_is_a_type_error_as_in_chromium() {
+    let many: Vec<String> = (0..=MAX_CONSTRAINT_STRING_SEQ_LEN)
+        .map(|i| i.to_string())
+        .collect();
+    assert!(
+        type_error(&json!({"video": {"deviceId": {"exact": many}}}).to_string())
+            .contains("video.deviceId.exact: Constraint string sequence too long. (101 strings")
+    );
+    let enough = &many[..MAX_CONSTRAINT_STRING_SEQ_LEN];
+    assert!(MediaStreamConstraints::from_value(&json!({"video": {"deviceId": enough}})).is_ok());
 }
 
 #[test]
@@ -248,7 +416,7 @@ fn values_of_the_wrong_type_are_type_errors_naming_the_property() {
             "facingMode.exact: expected a string",
         ),
         (
-            r#"{"audio": {"echoCancellation": "yes"}}"#,
+            r#"{"audio": {"echoCancellation": 1}}"#,
             "echoCancellation: expected true, false",
         ),
         (
@@ -269,8 +437,8 @@ fn advanced_must_be_an_array_of_objects() {
     assert!(type_error(r#"{"video": {"advanced": [{}, 1]}}"#)
         .contains("advanced[1]: expected an object of constraints, got a number"));
     assert!(
-        type_error(r#"{"video": {"advanced": [{"width": {"max": -1}}]}}"#)
-            .contains("video.advanced[0].width.max: -1 is not a valid value")
+        type_error(r#"{"video": {"advanced": [{"width": {"max": "-1"}}]}}"#)
+            .contains("video.advanced[0].width.max: expected a number, got a string")
     );
 }
 

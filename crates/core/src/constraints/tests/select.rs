@@ -775,3 +775,25 @@ fn many_advanced_sets_with_unreachable_ratios_are_skipped_and_later_sets_still_a
     let (_, chosen) = select_settings(&[continuous_camera("cam", 3840.0, 2160.0)], &c).unwrap();
     assert_eq!(size(&chosen), (1280.0, 960.0));
 }
+
+#[test]
+fn a_negative_max_width_clamps_to_zero_and_is_overconstrained_not_a_type_error() {
+    let (constraint, _) = overconstrained(&three_modes(), &video(json!({"width": {"max": -1}})));
+    assert_eq!(constraint, "width");
+}
+
+#[test]
+fn an_echo_cancellation_mode_selects_like_true() {
+    let exact = audio(json!({"echoCancellation": {"exact": "all"}}));
+    let (constraint, _) = overconstrained(&[microphone(false)], &exact);
+    assert_eq!(constraint, "echoCancellation");
+    assert!(
+        select_settings(&[microphone(false), microphone(true)], &exact).is_ok_and(|(i, _)| i == 1)
+    );
+    let ideal = audio(json!({"echoCancellation": "remote-only"}));
+    let (_, chosen) = select_settings(&[microphone(false)], &ideal).unwrap();
+    assert!(!chosen.bools[&Prop::EchoCancellation]);
+    assert!(
+        select_settings(&[microphone(false), microphone(true)], &ideal).is_ok_and(|(i, _)| i == 1)
+    );
+}

@@ -75,9 +75,15 @@ export interface MediaTrackConstraintSet {
   sampleSize?: ConstrainULong;
   channelCount?: ConstrainULong;
   latency?: ConstrainDouble;
-  echoCancellation?: ConstrainBoolean;
+  /** Also an `EchoCancellationModeEnum` value, `'all'` or `'remote-only'` (selects like `true` until there is audio processing). */
+  echoCancellation?:
+    | ConstrainBoolean
+    | 'all'
+    | 'remote-only'
+    | { exact?: boolean | 'all' | 'remote-only'; ideal?: boolean | 'all' | 'remote-only' };
   autoGainControl?: ConstrainBoolean;
   noiseSuppression?: ConstrainBoolean;
+  voiceIsolation?: ConstrainBoolean;
   /** Not in the specification: the pixel layout of video frames. */
   pixelFormat?: ConstrainDOMString;
   /** Not in the specification: the sample encoding of audio frames. */
@@ -139,6 +145,7 @@ export interface MediaTrackSettings {
   echoCancellation?: boolean;
   autoGainControl?: boolean;
   noiseSuppression?: boolean;
+  voiceIsolation?: boolean;
   pixelFormat?: PixelFormat;
   sampleFormat?: SampleFormat;
   // Camera controls, read back from the device (the same on every track of it).
@@ -177,6 +184,7 @@ export interface MediaTrackCapabilities {
   echoCancellation?: boolean[];
   autoGainControl?: boolean[];
   noiseSuppression?: boolean[];
+  voiceIsolation?: boolean[];
   pixelFormat?: PixelFormat[];
   sampleFormat?: SampleFormat[];
   // Camera controls the device has (absent: it has not that control; a file camera has none).
@@ -216,6 +224,7 @@ export interface MediaTrackSupportedConstraints {
   echoCancellation?: boolean;
   autoGainControl?: boolean;
   noiseSuppression?: boolean;
+  voiceIsolation?: boolean;
   pixelFormat?: boolean;
   sampleFormat?: boolean;
   whiteBalanceMode?: boolean;
@@ -304,6 +313,44 @@ export interface MediaStreamTrackEventMap {
   unmute: Event;
 }
 
+export interface MediaStreamEventMap {
+  addtrack: MediaStreamTrackEvent;
+  removetrack: MediaStreamTrackEvent;
+}
+
+export interface MediaStreamTrackEventInit extends EventInit {
+  track: MediaStreamTrack;
+}
+
+/**
+ * The `addtrack` / `removetrack` event of a MediaStream. Only a user agent
+ * fires them, when it changes a stream's tracks by itself (never for
+ * addTrack()/removeTrack()); getUserMedia() streams never change that way,
+ * so this library never fires them. Constructible, as in a browser.
+ */
+export declare class MediaStreamTrackEvent extends Event {
+  /** Both arguments and `eventInitDict.track` are required (TypeError otherwise). */
+  constructor(type: string, eventInitDict: MediaStreamTrackEventInit);
+  readonly track: MediaStreamTrack;
+}
+
+export interface DeviceChangeEventInit extends EventInit {
+  devices?: Iterable<MediaDeviceInfo>;
+  userInsertedDevices?: Iterable<MediaDeviceInfo>;
+}
+
+/**
+ * The `devicechange` event of MediaDevices: `devices` is the list
+ * enumerateDevices() gives now, `userInsertedDevices` those of them that were
+ * not in the previous event's list (or, for the first event, the list when
+ * the first listener was added). Both frozen, the same array on every read.
+ */
+export declare class DeviceChangeEvent extends Event {
+  constructor(type: string, eventInitDict?: DeviceChangeEventInit);
+  readonly devices: ReadonlyArray<MediaDeviceInfo>;
+  readonly userInsertedDevices: ReadonlyArray<MediaDeviceInfo>;
+}
+
 /** A listener function or object, as EventTarget takes. */
 export type Listener<E extends Event = Event> = ((event: E) => void) | { handleEvent(event: E): void };
 
@@ -377,8 +424,8 @@ export declare class MediaStream extends EventTarget {
   /** True while at least one track is not ended. */
   readonly active: boolean;
   /** Never fired by this library (only a user agent fires them, and never for addTrack()/removeTrack()). */
-  onaddtrack: ((this: MediaStream, event: Event) => any) | null;
-  onremovetrack: ((this: MediaStream, event: Event) => any) | null;
+  onaddtrack: ((this: MediaStream, event: MediaStreamTrackEvent) => any) | null;
+  onremovetrack: ((this: MediaStream, event: MediaStreamTrackEvent) => any) | null;
   getTracks(): MediaStreamTrack[];
   getAudioTracks(): MediaStreamTrack[];
   getVideoTracks(): MediaStreamTrack[];
@@ -392,6 +439,19 @@ export declare class MediaStream extends EventTarget {
   clone(): MediaStream;
   /** LocalMediaStream.stop(): stops every track. */
   stop(): void;
+  addEventListener<K extends keyof MediaStreamEventMap>(
+    type: K,
+    listener: Listener<MediaStreamEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof MediaStreamEventMap>(
+    type: K,
+    listener: Listener<MediaStreamEventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
+  dispatchEvent(event: Event): boolean;
 }
 
 // ---- photos (W3C MediaStream Image Capture) ----
@@ -446,6 +506,163 @@ export declare class ImageCapture {
   getPhotoSettings(): Promise<PhotoSettings>;
 }
 
+// ---- raw frames as a browser gives them (Media Capture Transform, WebCodecs) ----
+
+/** WebCodecs pixel formats this library gives (our I420, NV12, RGBA, BGRA). */
+export type VideoPixelFormat = 'I420' | 'NV12' | 'RGBA' | 'BGRA';
+
+/** WebCodecs sample formats AudioData holds or copyTo() converts to. */
+export type AudioSampleFormat = 'u8' | 's16' | 's32' | 'f32' | 'u8-planar' | 's16-planar' | 's32-planar' | 'f32-planar';
+
+/** A DOMRectReadOnly (frozen object): the coded or visible rectangle of a frame. */
+export interface DOMRectReadOnly {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+  toJSON(): { x: number; y: number; width: number; height: number; top: number; right: number; bottom: number; left: number };
+}
+
+export interface DOMRectInit {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/** A WebCodecs VideoColorSpace: BT.601 limited range for I420/NV12, sRGB for RGBA/BGRA; all null when unknown. */
+export interface VideoColorSpace {
+  readonly primaries: string | null;
+  readonly transfer: string | null;
+  readonly matrix: string | null;
+  readonly fullRange: boolean | null;
+  toJSON(): { primaries: string | null; transfer: string | null; matrix: string | null; fullRange: boolean | null };
+}
+
+export interface PlaneLayout {
+  offset: number;
+  stride: number;
+}
+
+export interface VideoFrameCopyToOptions {
+  /** A part of the frame (x and y even for I420/NV12); the whole frame by default. */
+  rect?: DOMRectInit;
+  /** Offset and stride of each plane in the destination; planes packed one after the other by default. */
+  layout?: PlaneLayout[];
+  /** Only the frame's own format (no conversion): anything else rejects with NotSupportedError. */
+  format?: VideoPixelFormat;
+}
+
+/**
+ * A WebCodecs VideoFrame, as MediaStreamTrackProcessor gives it for a video
+ * track: over the camera's own memory (no copy) until close(), which gives the
+ * memory back to the camera (once every clone is closed). The package's
+ * `VideoFrame` type is the frame of track.readFrame(); this is the WebCodecs
+ * interface (its objects print as `[object VideoFrame]`).
+ */
+export interface WebCodecsVideoFrame {
+  /** null for pixel formats WebCodecs has no name for (YUY2, RGB24, BGR24, MJPEG), and once closed. */
+  readonly format: VideoPixelFormat | null;
+  readonly codedWidth: number;
+  readonly codedHeight: number;
+  /** null once closed. */
+  readonly codedRect: DOMRectReadOnly | null;
+  /** The whole coded picture; null once closed. */
+  readonly visibleRect: DOMRectReadOnly | null;
+  readonly rotation: number;
+  readonly flip: boolean;
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  /** Microseconds, from the track's frame rate; null when it has none. */
+  readonly duration: number | null;
+  /** Capture time in microseconds (the library's monotonic capture clock, as track.readFrame() frames). */
+  readonly timestamp: number;
+  readonly colorSpace: VideoColorSpace;
+  metadata(): Record<string, unknown>;
+  /** Bytes copyTo() needs; throws InvalidStateError once closed, NotSupportedError when `format` is null. */
+  allocationSize(options?: VideoFrameCopyToOptions): number;
+  /**
+   * Copies the pixels into `destination`; resolves to each plane's layout
+   * there. Rejects with TypeError for a bad rect or layout or a destination too
+   * small, InvalidStateError once closed, NotSupportedError when `format` is null.
+   */
+  copyTo(destination: ArrayBufferLike | ArrayBufferView, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]>;
+  /** Another VideoFrame over the same memory (to be closed too); InvalidStateError once closed. */
+  clone(): WebCodecsVideoFrame;
+  /** Gives the frame's memory back to the camera now; calling it again does nothing. */
+  close(): void;
+}
+
+export interface AudioDataInit {
+  format: AudioSampleFormat;
+  sampleRate: number;
+  numberOfFrames: number;
+  numberOfChannels: number;
+  /** Microseconds. */
+  timestamp: number;
+  data: ArrayBufferLike | ArrayBufferView;
+}
+
+export interface AudioDataCopyToOptions {
+  planeIndex: number;
+  frameOffset?: number;
+  frameCount?: number;
+  /** 'f32', 's16', 'f32-planar' or 's16-planar' (other formats: NotSupportedError); the data's own by default. */
+  format?: AudioSampleFormat;
+}
+
+/**
+ * WebCodecs AudioData: what MediaStreamTrackProcessor gives for an audio track
+ * (interleaved 'f32' or 's16', over the microphone's own memory until
+ * close()), or made from samples with `new AudioData(init)` (copied).
+ */
+export declare class AudioData {
+  /** Copies `init.data`; formats 'f32', 's16', 'f32-planar', 's16-planar' (others: NotSupportedError). */
+  constructor(init: AudioDataInit);
+  /** null once closed. */
+  readonly format: AudioSampleFormat | null;
+  readonly sampleRate: number;
+  readonly numberOfFrames: number;
+  readonly numberOfChannels: number;
+  /** Microseconds. */
+  readonly duration: number;
+  /** Capture time in microseconds. */
+  readonly timestamp: number;
+  /** Bytes copyTo() writes with these options; RangeError for a plane or frames beyond the data. */
+  allocationSize(options: AudioDataCopyToOptions): number;
+  /** Copies one plane (interleaved: plane 0 holds every channel), converting to `options.format`. */
+  copyTo(destination: ArrayBufferLike | ArrayBufferView, options: AudioDataCopyToOptions): void;
+  clone(): AudioData;
+  /** Gives the memory back to the microphone now; calling it again does nothing. */
+  close(): void;
+}
+
+export interface MediaStreamTrackProcessorInit {
+  track: MediaStreamTrack;
+  /**
+   * Frames kept for the reader when it falls behind (older ones are closed
+   * and dropped): default 1 for video, 10 for audio.
+   */
+  maxBufferSize?: number;
+}
+
+/**
+ * A track's frames as a ReadableStream (W3C Media Capture Transform): of
+ * WebCodecs VideoFrames for a video track, AudioData for an audio track.
+ * Close every frame read. Cancelling the stream stops reading (the track
+ * stays live); the track ending closes the stream. Throws a TypeError for no
+ * track, something else than a track, or an ended track.
+ */
+export declare class MediaStreamTrackProcessor<T extends WebCodecsVideoFrame | AudioData = WebCodecsVideoFrame | AudioData> {
+  /** `new MediaStreamTrackProcessor<WebCodecsVideoFrame>({track})` when the track's kind is known. */
+  constructor(init: MediaStreamTrackProcessorInit);
+  readonly readable: import('node:stream/web').ReadableStream<T>;
+}
+
 /** A device, as enumerateDevices() lists it. */
 export declare class MediaDeviceInfo {
   /** Not constructible: devices come from enumerateDevices(). */
@@ -465,7 +682,7 @@ export declare class InputDeviceInfo extends MediaDeviceInfo {
 }
 
 export interface MediaDevicesEventMap {
-  devicechange: Event;
+  devicechange: DeviceChangeEvent;
 }
 
 /**
@@ -474,10 +691,13 @@ export interface MediaDevicesEventMap {
  */
 export declare class MediaDevices extends EventTarget {
   private constructor();
-  ondevicechange: ((this: MediaDevices, event: Event) => any) | null;
+  /** Called with a DeviceChangeEvent (`devices`, `userInsertedDevices`). */
+  ondevicechange: ((this: MediaDevices, event: DeviceChangeEvent) => any) | null;
   /**
    * A stream with one audio and/or one video track, opened off the JS thread.
-   * Rejects with TypeError when no kind is requested, OverconstrainedError
+   * The promise is already rejected with a TypeError when it is returned for
+   * constraints that request no kind (`{}`, both false) or are not an object;
+   * otherwise it rejects with OverconstrainedError
    * when a required constraint is impossible, or a DOMException named
    * NotFoundError, NotReadableError or NotAllowedError.
    */

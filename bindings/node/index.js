@@ -11,9 +11,11 @@
 const native = require('./lib/binding.js');
 const { OverconstrainedError, call } = require('./lib/errors.js');
 const { MediaStreamTrack } = require('./lib/track.js');
-const { MediaStream } = require('./lib/stream.js');
+const { MediaStream, MediaStreamTrackEvent } = require('./lib/stream.js');
 const { ImageCapture } = require('./lib/image_capture.js');
-const { MediaDevices, MediaDeviceInfo, InputDeviceInfo, mediaDevices } = require('./lib/devices.js');
+const { MediaStreamTrackProcessor } = require('./lib/processor.js');
+const { AudioData } = require('./lib/audio_data.js');
+const { MediaDevices, MediaDeviceInfo, InputDeviceInfo, DeviceChangeEvent, mediaDevices } = require('./lib/devices.js');
 
 /**
  * Replace the configuration (the same JSON document in every language, e.g.
@@ -64,7 +66,11 @@ module.exports = {
   InputDeviceInfo,
   MediaStream,
   MediaStreamTrack,
+  MediaStreamTrackEvent,
+  DeviceChangeEvent,
   ImageCapture,
+  MediaStreamTrackProcessor,
+  AudioData,
   OverconstrainedError,
   configure,
   fakeDeviceControl,

@@ -22,10 +22,37 @@ test('constraints of the wrong type reject with a TypeError naming the constrain
     [{ video: { facingMode: 7 } }, /facingMode/],
     [{ audio: { echoCancellation: 'yes' } }, /echoCancellation/],
     [{ video: { advanced: { width: 1 } } }, /advanced/],
-    [{ video: 3 }, /video/],
-    [{ video: { width: -5 } }, /width/],
+    // ({video: 3} is not here: WebIDL converts it to `video: true`, see webidl.test.js.)
+    // ({video: {width: -5}} is not here either: [Clamp] unsigned long makes it 0.)
+    [{ video: { width: { max: '-5' } } }, /width/],
+    [{ audio: { echoCancellation: 'on' } }, /"on" is not a valid value/],
   ];
   for (const [c, needle] of cases) await assert.rejects(gum(c), typeErrorMentioning(needle), JSON.stringify(c));
+});
+
+test('constraint values are converted as WebIDL converts them; long strings are refused as Chromium does', async () => {
+  const overconstrained = (name) => (e) => {
+    assert.equal(e.name, 'OverconstrainedError', String(e));
+    assert.equal(e.constraint, name);
+    return true;
+  };
+  // [Clamp] unsigned long: -1 is 0, so max -1 is impossible, not malformed.
+  await assert.rejects(gum({ video: { width: { max: -1 } } }), overconstrained('width'));
+  await assert.rejects(gum({ audio: { echoCancellation: { exact: 'all' } } }), overconstrained('echoCancellation'));
+  await assert.rejects(gum({ audio: { voiceIsolation: { exact: true } } }), overconstrained('voiceIsolation'));
+  const [t] = (await open({ audio: { echoCancellation: 'remote-only', voiceIsolation: true } })).getTracks();
+  assert.equal(t.getSettings().echoCancellation, false);
+  assert.equal(t.getSettings().voiceIsolation, false);
+  assert.deepEqual(t.getCapabilities().voiceIsolation, [false]);
+  // Chromium: a constraint string over 500 UTF-16 code units is a TypeError.
+  for (const c of [
+    { video: { deviceId: { exact: 'x'.repeat(501) } } },
+    { video: { deviceId: { ideal: 'x'.repeat(501) } } },
+    { audio: { groupId: ['a', '\u{1F600}'.repeat(251)] } },
+  ]) {
+    await assert.rejects(gum(c), typeErrorMentioning(/Constraint string too long\./));
+  }
+  (await open({ video: { deviceId: 'x'.repeat(500) } })).getTracks().forEach((x) => x.stop());
 });
 
 test('constraints that are not an object, or cannot be read, reject with a TypeError', async () => {

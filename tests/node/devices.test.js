@@ -13,6 +13,8 @@ test('rule 24: enumerateDevices() lists inputs stably, as distinct objects each 
   const b = await lms.mediaDevices.enumerateDevices();
   assert.equal(a.length, 3);
   assert.deepEqual(a.map((d) => d.toJSON()), b.map((d) => d.toJSON()), 'the same devices in the same order');
+  // The specification's order: microphones, then cameras, each kind's default first.
+  assert.deepEqual(a.map((d) => d.deviceId), ['fake:audio:0', 'fake:video:0', 'fake:video:1']);
   a.forEach((d, i) => assert.notEqual(d, b[i], 'distinct objects'));
   for (const d of a) {
     assert.ok(d instanceof lms.InputDeviceInfo && d instanceof lms.MediaDeviceInfo);
@@ -36,7 +38,7 @@ test('rule 25: getSupportedConstraints() lists every supported constraint as tru
   for (const name of [
     'deviceId', 'groupId', 'width', 'height', 'aspectRatio', 'frameRate', 'facingMode', 'resizeMode',
     'sampleRate', 'sampleSize', 'channelCount', 'latency', 'echoCancellation', 'autoGainControl',
-    'noiseSuppression', 'pixelFormat', 'sampleFormat',
+    'noiseSuppression', 'voiceIsolation', 'pixelFormat', 'sampleFormat',
   ]) {
     assert.equal(supported[name], true, name);
   }

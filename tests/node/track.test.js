@@ -163,7 +163,7 @@ test('rule 20: getSettings() reports what is delivered, with ids matching enumer
 test('rule 21: getCapabilities() has every property of the kind, ranges with min <= max', async () => {
   const s = await open({ video: true, audio: true });
   const videoProps = ['width', 'height', 'aspectRatio', 'frameRate', 'facingMode', 'resizeMode', 'deviceId', 'groupId', 'pixelFormat'];
-  const audioProps = ['sampleRate', 'sampleSize', 'channelCount', 'latency', 'echoCancellation', 'autoGainControl', 'noiseSuppression', 'deviceId', 'groupId', 'sampleFormat'];
+  const audioProps = ['sampleRate', 'sampleSize', 'channelCount', 'latency', 'echoCancellation', 'autoGainControl', 'noiseSuppression', 'voiceIsolation', 'deviceId', 'groupId', 'sampleFormat'];
   for (const [t, props] of [
     [s.getVideoTracks()[0], videoProps],
     [s.getAudioTracks()[0], audioProps],

@@ -57,7 +57,7 @@ function declarations(file) {
 /** Public string-named members of a class, its own and inherited up to a Node built-in. */
 function runtimeMembers(Class) {
   const names = new Set();
-  const builtIn = new Set([EventTarget.prototype, DOMException.prototype, Object.prototype]);
+  const builtIn = new Set([EventTarget.prototype, Event.prototype, DOMException.prototype, Object.prototype]);
   for (let proto = Class.prototype; proto && !builtIn.has(proto); proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) if (name !== 'constructor') names.add(name);
   }

@@ -7,23 +7,27 @@
 // InvalidStateError, TimeoutError, EndedError, InvalidArgumentError,
 // InvalidHandleError, InternalError.
 
+const webidl = require('./webidl.js');
+
 /** An impossible required constraint; `constraint` names it. */
 class OverconstrainedError extends DOMException {
   #constraint;
 
+  /** `constructor(DOMString constraint, optional DOMString message = "")`. */
   constructor(constraint, message = '') {
-    super(message, 'OverconstrainedError');
-    this.#constraint = String(constraint);
+    webidl.requireArguments(arguments.length, 1, "Failed to construct 'OverconstrainedError'");
+    const name = webidl.DOMString(constraint);
+    super(webidl.DOMString(message), 'OverconstrainedError');
+    webidl.brand(this, OverconstrainedError);
+    this.#constraint = name;
   }
 
   get constraint() {
     return this.#constraint;
   }
-
-  get [Symbol.toStringTag]() {
-    return 'OverconstrainedError';
-  }
 }
+
+webidl.defineInterface(OverconstrainedError, { attributes: ['constraint'], length: 1 });
 
 /**
  * The browser's error for an error thrown by the native module (which carries

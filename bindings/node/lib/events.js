@@ -7,8 +7,10 @@ const kHandlers = Symbol('eventHandlers');
 
 /**
  * Define `on<name>` for each name on `Class.prototype`, as a browser's event
- * handler attributes: setting a function registers it (in order, at first
- * set), setting anything else (null) removes it; the getter gives it back.
+ * handler attributes (WebIDL `EventHandler`, [LegacyTreatNonObjectAsNull]):
+ * setting an object registers it (in order, at first set), setting a
+ * primitive (null, a string, ...) removes it; the getter gives it back. A
+ * non-callable object is kept and does nothing when the event fires.
  */
 function defineEventHandlers(Class, names) {
   for (const name of names) {
@@ -21,7 +23,7 @@ function defineEventHandlers(Class, names) {
       set(value) {
         const handlers = (this[kHandlers] ??= new Map());
         let entry = handlers.get(name);
-        if (typeof value !== 'function') {
+        if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
           if (entry) {
             handlers.delete(name);
             this.removeEventListener(name, entry.listener);
@@ -33,7 +35,9 @@ function defineEventHandlers(Class, names) {
           return;
         }
         entry = { handler: value, listener: null };
-        entry.listener = (event) => entry.handler.call(this, event);
+        entry.listener = (event) => {
+          if (typeof entry.handler === 'function') entry.handler.call(this, event);
+        };
         handlers.set(name, entry);
         this.addEventListener(name, entry.listener);
       },

@@ -8,6 +8,7 @@ const native = require('./binding.js');
 const { call, fromNative } = require('./errors.js');
 const { makeFrame } = require('./frame.js');
 const { nativeTrackOf } = require('./track.js');
+const webidl = require('./webidl.js');
 
 class ImageCapture {
   #native;
@@ -15,12 +16,14 @@ class ImageCapture {
 
   /** Throws a TypeError unless `videoTrack` is a video MediaStreamTrack. */
   constructor(videoTrack) {
+    webidl.requireArguments(arguments.length, 1, "Failed to construct 'ImageCapture'");
     const nativeTrack = nativeTrackOf(videoTrack);
     if (nativeTrack === null) {
       const got = videoTrack === null ? 'null' : typeof videoTrack;
       throw new TypeError(`new ImageCapture(videoTrack): expected a MediaStreamTrack, got ${got}`);
     }
     this.#native = call(() => new native.NativeImageCapture(nativeTrack));
+    webidl.brand(this, ImageCapture);
     this.#track = videoTrack;
   }
 
@@ -69,10 +72,17 @@ class ImageCapture {
   async getPhotoSettings() {
     return JSON.parse(call(() => this.#native.photoSettings()));
   }
-
-  get [Symbol.toStringTag]() {
-    return 'ImageCapture';
-  }
 }
+
+webidl.defineInterface(ImageCapture, {
+  attributes: ['track'],
+  operations: {
+    takePhoto: { required: 0, promise: true },
+    getPhotoCapabilities: { required: 0, promise: true },
+    getPhotoSettings: { required: 0, promise: true },
+    grabFrame: { required: 0, promise: true },
+  },
+  length: 1,
+});
 
 module.exports = { ImageCapture };

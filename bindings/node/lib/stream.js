@@ -4,15 +4,10 @@
 // every time.
 
 const { randomUUID } = require('node:crypto');
-const { defineEventHandlers } = require('./events.js');
+const webidl = require('./webidl.js');
 const { MediaStreamTrack } = require('./track.js');
 
-function checkTrack(track, what) {
-  if (!(track instanceof MediaStreamTrack)) {
-    throw new TypeError(`${what}: expected a MediaStreamTrack, got ${track === null ? 'null' : typeof track}`);
-  }
-  return track;
-}
+const toTrack = webidl.interfaceType(MediaStreamTrack, 'MediaStreamTrack');
 
 class MediaStream extends EventTarget {
   #id = randomUUID();
@@ -24,16 +19,23 @@ class MediaStream extends EventTarget {
    * objects as `stream`; `new MediaStream(tracks)`: those tracks.
    */
   constructor(streamOrTracks) {
-    super();
-    if (streamOrTracks === undefined) return;
-    let tracks;
-    if (streamOrTracks instanceof MediaStream) {
+    // Overloads as WebIDL resolves them: (), (MediaStream), (sequence<MediaStreamTrack>).
+    let tracks = [];
+    if (streamOrTracks === undefined) {
+      // no tracks
+    } else if (webidl.implementsInterface(streamOrTracks, MediaStream)) {
       tracks = streamOrTracks.getTracks();
-    } else if (streamOrTracks !== null && typeof streamOrTracks[Symbol.iterator] === 'function' && typeof streamOrTracks !== 'string') {
-      tracks = Array.from(streamOrTracks, (t) => checkTrack(t, 'new MediaStream(tracks)'));
+    } else if (
+      streamOrTracks !== null &&
+      typeof streamOrTracks === 'object' &&
+      typeof streamOrTracks[Symbol.iterator] === 'function'
+    ) {
+      tracks = Array.from(streamOrTracks, (t) => toTrack(t, 'new MediaStream(tracks): an element'));
     } else {
       throw new TypeError('new MediaStream(arg): expected a MediaStream or a sequence of MediaStreamTrack');
     }
+    super();
+    webidl.brand(this, MediaStream);
     for (const track of tracks) this.#tracks.set(track.id, track);
   }
 
@@ -60,18 +62,16 @@ class MediaStream extends EventTarget {
   }
   /** The track with this id (the same object), or null. */
   getTrackById(id) {
-    return this.#tracks.get(String(id)) ?? null;
+    return this.#tracks.get(id) ?? null;
   }
 
   /** Adds a track; one already present is not added again. Fires no event. */
   addTrack(track) {
-    checkTrack(track, 'addTrack(track)');
     if (!this.#tracks.has(track.id)) this.#tracks.set(track.id, track);
   }
 
   /** Removes a track; an absent one is ignored. Fires no event. */
   removeTrack(track) {
-    checkTrack(track, 'removeTrack(track)');
     if (this.#tracks.get(track.id) === track) this.#tracks.delete(track.id);
   }
 
@@ -84,14 +84,57 @@ class MediaStream extends EventTarget {
   stop() {
     for (const track of this.#tracks.values()) track.stop();
   }
+}
 
-  get [Symbol.toStringTag]() {
-    return 'MediaStream';
+// `addtrack` / `removetrack` (MediaStreamTrackEvent) are fired only by the user
+// agent when it changes a stream's track set by itself (never for
+// addTrack()/removeTrack()), for streams it made for other APIs (e.g. a
+// WebRTC remote stream); getUserMedia() streams never change that way, so
+// this library never fires them: present for code written for browsers.
+webidl.defineInterface(MediaStream, {
+  attributes: ['id', 'active'],
+  operations: {
+    getAudioTracks: 0,
+    getVideoTracks: 0,
+    getTracks: 0,
+    getTrackById: [1, webidl.DOMString],
+    addTrack: [1, toTrack],
+    removeTrack: [1, toTrack],
+    clone: 0,
+    stop: 0,
+  },
+  eventHandlers: ['addtrack', 'removetrack'],
+});
+
+/**
+ * The `addtrack` / `removetrack` event. `constructor(DOMString type,
+ * MediaStreamTrackEventInit eventInitDict)`: both required, and so is
+ * `eventInitDict.track`, a MediaStreamTrack.
+ */
+class MediaStreamTrackEvent extends Event {
+  #track;
+
+  constructor(type, eventInitDict) {
+    webidl.requireArguments(arguments.length, 2, "Failed to construct 'MediaStreamTrackEvent'");
+    const name = webidl.DOMString(type);
+    const init = webidl.dictionary(eventInitDict, "Failed to construct 'MediaStreamTrackEvent': eventInitDict");
+    const track = init.track;
+    if (track === undefined) {
+      throw new TypeError(
+        "Failed to construct 'MediaStreamTrackEvent': required member track is undefined in MediaStreamTrackEventInit",
+      );
+    }
+    toTrack(track, "Failed to construct 'MediaStreamTrackEvent': track");
+    super(name, init);
+    webidl.brand(this, MediaStreamTrackEvent);
+    this.#track = track;
+  }
+
+  get track() {
+    return this.#track;
   }
 }
 
-// Only the user agent fires these (never addTrack()/removeTrack()), and this
-// library never does: present for code written for browsers.
-defineEventHandlers(MediaStream, ['addtrack', 'removetrack']);
+webidl.defineInterface(MediaStreamTrackEvent, { attributes: ['track'], length: 2 });
 
-module.exports = { MediaStream };
+module.exports = { MediaStream, MediaStreamTrackEvent };

@@ -5,7 +5,8 @@
 
 const native = require('./binding.js');
 const { call, fromNative } = require('./errors.js');
-const { defineEventHandlers, listenerCount } = require('./events.js');
+const { listenerCount } = require('./events.js');
+const webidl = require('./webidl.js');
 const { makeFrame } = require('./frame.js');
 
 const kCreate = Symbol('create');
@@ -75,8 +76,9 @@ class MediaStreamTrack extends EventTarget {
 
   /** Tracks come from getUserMedia() and clone(); the constructor is not public. */
   constructor(token, nativeTrack) {
-    if (token !== kCreate) throw new TypeError('Illegal constructor');
+    webidl.illegalConstructor(token, kCreate);
     super();
+    webidl.brand(this, MediaStreamTrack);
     this.#native = nativeTrack;
     this.#id = nativeTrack.id();
     this.#kind = nativeTrack.kind();
@@ -224,10 +226,6 @@ class MediaStreamTrack extends EventTarget {
     return result;
   }
 
-  get [Symbol.toStringTag]() {
-    return 'MediaStreamTrack';
-  }
-
   [kDeliver](name) {
     if (this.#stopped) return; // an event that raced with stop()
     this.dispatchEvent(new Event(name));
@@ -248,7 +246,22 @@ class MediaStreamTrack extends EventTarget {
   }
 }
 
-defineEventHandlers(MediaStreamTrack, TRACK_EVENTS);
+webidl.defineInterface(MediaStreamTrack, {
+  attributes: ['kind', 'id', 'label', { name: 'enabled', type: webidl.boolean }, 'muted', 'readyState'],
+  operations: {
+    clone: 0,
+    stop: 0,
+    getCapabilities: 0,
+    getConstraints: 0,
+    getSettings: 0,
+    applyConstraints: { required: 0, args: [webidl.dictionary], promise: true },
+    // ours, not the specification's
+    readFrame: { required: 0, promise: true },
+    frames: 0,
+    getStats: 0,
+  },
+  eventHandlers: ['mute', 'unmute', 'ended'],
+});
 
 function wrapTrack(nativeTrack) {
   return new MediaStreamTrack(kCreate, nativeTrack);

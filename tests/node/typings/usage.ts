@@ -53,6 +53,16 @@ export async function main(): Promise<void> {
   stream.onaddtrack = () => {};
   mediaDevices.ondevicechange = () => {};
   mediaDevices.addEventListener('devicechange', () => {});
+  mediaDevices.addEventListener('devicechange', (event) => {
+    const all: ReadonlyArray<lms.MediaDeviceInfo> = event.devices;
+    console.log(all.length, event.userInsertedDevices.map((d) => d.deviceId));
+  });
+  const change = new lms.DeviceChangeEvent('devicechange', { devices: [], userInsertedDevices: [] });
+  console.log(change.devices.length);
+  stream.addEventListener('addtrack', (event) => console.log(event.track.id));
+  stream.onremovetrack = (event: lms.MediaStreamTrackEvent) => console.log(event.track.kind);
+  const trackEvent: lms.MediaStreamTrackEvent = new lms.MediaStreamTrackEvent('addtrack', { track: video });
+  console.log(trackEvent.track === video);
 
   const frame: Frame = await video.readFrame({ timeout: 1000 });
   if (frame.kind === 'video') {

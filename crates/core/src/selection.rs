@@ -554,6 +554,63 @@ pub(crate) fn choose(
     Ok((index, to_choice(&candidates[index].1, &chosen)))
 }
 
+/// `OverconstrainedError` when no frame a device of `caps` could give meets
+/// `constraints` (for a source that follows its frames).
+pub(crate) fn check_possible(
+    device: &DeviceInfo,
+    caps: &Capabilities,
+    constraints: &TrackConstraints,
+) -> Result<()> {
+    let spaces = fresh_spaces(device, caps, &Defaults::of(caps), &ControlValues::new());
+    choose(&spaces, constraints).map(|_| ())
+}
+
+/// The settings of a track on a source that follows its frames, now at
+/// `native`: what its constraints make of such frames (crop-and-scale,
+/// decimation, another pixel format), or the frames as they are when the
+/// constraints ask for more than they hold (a size larger than the frames),
+/// and before the first frame (a size of 0x0).
+pub(crate) fn following(
+    device: &DeviceInfo,
+    caps: &Capabilities,
+    native: &NativeMode,
+    constraints: &TrackConstraints,
+) -> TrackSettings {
+    let no_frame_yet = matches!(native, NativeMode::Video { width: 0, .. });
+    let d = Defaults::of(caps).of_native(native);
+    let spaces = shared_spaces(device, caps, native, &d, &ControlValues::new());
+    match choose(&spaces, constraints) {
+        Ok((_, choice)) if !no_frame_yet => return choice.settings,
+        _ => {}
+    }
+    match native {
+        NativeMode::Video {
+            format,
+            width,
+            height,
+            frame_rate,
+        } => TrackSettings::Video(VideoSettings {
+            width: *width,
+            height: *height,
+            frame_rate: *frame_rate,
+            pixel_format: *format,
+            resize_mode: ResizeMode::None,
+            facing_mode: None,
+        }),
+        NativeMode::Audio {
+            format,
+            sample_rate,
+            channels,
+            ..
+        } => TrackSettings::Audio(AudioSettings {
+            sample_rate: *sample_rate,
+            channels: *channels,
+            sample_format: *format,
+            latency: crate::device::DEFAULT_LATENCY,
+        }),
+    }
+}
+
 /// New settings for a track on `source` (`applyConstraints()`); a track alone
 /// on its device may also move the device to another mode.
 pub(crate) fn choose_for_source(

@@ -68,14 +68,21 @@ impl TrackSettings {
     pub fn to_json(&self, device: &DeviceInfo) -> Value {
         let mut v = match self {
             TrackSettings::Video(s) => {
+                // A generator's track has no size before its first frame.
+                let aspect = (s.height > 0).then(|| s.width as f64 / s.height as f64);
                 let mut v = json!({
                     "width": s.width,
                     "height": s.height,
-                    "aspectRatio": s.width as f64 / s.height as f64,
+                    "aspectRatio": aspect,
                     "frameRate": s.frame_rate,
                     "resizeMode": s.resize_mode.name(),
                     "pixelFormat": s.pixel_format.name(),
                 });
+                if aspect.is_none() {
+                    if let Some(members) = v.as_object_mut() {
+                        members.remove("aspectRatio");
+                    }
+                }
                 if let Some(f) = &s.facing_mode {
                     v["facingMode"] = json!(f);
                 }

@@ -1,9 +1,10 @@
 //! The part of a track its source sees: where frames go and what the track wants.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use arc_swap::ArcSwap;
+use serde_json::Value;
 
 use crate::events::Listeners;
 use crate::kind::MediaKind;
@@ -19,6 +20,9 @@ pub(crate) struct TrackSink {
     pub queue: FrameQueue,
     /// What the track delivers; replaced whole by `applyConstraints()`.
     pub settings: ArcSwap<TrackSettings>,
+    /// `getConstraints()`: the constraints the settings were chosen for (a
+    /// source whose frames change size chooses again from them).
+    constraints: Mutex<Value>,
     pub enabled: AtomicBool,
     pub ended: AtomicBool,
     pub muted: AtomicBool,
@@ -29,6 +33,7 @@ impl TrackSink {
     pub fn new(
         id: String,
         settings: TrackSettings,
+        constraints: Value,
         queue_size: usize,
         room: Arc<Signal>,
     ) -> TrackSink {
@@ -41,11 +46,19 @@ impl TrackSink {
             kind,
             queue: FrameQueue::new(queue_size, room),
             settings: ArcSwap::from_pointee(settings),
+            constraints: Mutex::new(constraints),
             enabled: AtomicBool::new(true),
             ended: AtomicBool::new(false),
             muted: AtomicBool::new(false),
             listeners: Listeners::default(),
         }
+    }
+
+    /// The constraints the track's settings answer.
+    pub fn constraints(&self) -> MutexGuard<'_, Value> {
+        self.constraints
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn is_ended(&self) -> bool {

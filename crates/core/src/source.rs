@@ -41,6 +41,9 @@ pub(crate) struct Source {
     /// The controls' values as last read back; held while writing, so writes
     /// through two tracks do not interleave.
     control_values: Mutex<ControlValues>,
+    /// Whether the source runs at whatever its frames are (a track generator):
+    /// constraints never move it, and each track's settings follow its frames.
+    follows_frames: bool,
 }
 
 struct Lifecycle {
@@ -59,6 +62,26 @@ impl Source {
         device: DeviceInfo,
         capabilities: Capabilities,
         mode: NativeMode,
+    ) -> Result<Arc<Source>> {
+        Source::open_with(backend, device, capabilities, mode, false)
+    }
+
+    /// Open a source that runs at whatever its frames are (see [`Source::follow`]).
+    pub fn open_following(
+        backend: Arc<dyn Backend>,
+        device: DeviceInfo,
+        capabilities: Capabilities,
+        mode: NativeMode,
+    ) -> Result<Arc<Source>> {
+        Source::open_with(backend, device, capabilities, mode, true)
+    }
+
+    fn open_with(
+        backend: Arc<dyn Backend>,
+        device: DeviceInfo,
+        capabilities: Capabilities,
+        mode: NativeMode,
+        follows_frames: bool,
     ) -> Result<Arc<Source>> {
         let controls = match &capabilities {
             Capabilities::Video { controls, .. } if !controls.is_empty() => {
@@ -87,6 +110,7 @@ impl Source {
             frames_captured: AtomicU64::new(0),
             controls,
             control_values: Mutex::new(control_values),
+            follows_frames,
         });
         let sink = SourceSink::new(Arc::downgrade(&source) as Weak<dyn SourceTarget>);
         let driver = source.backend.open(&source.device.device_id, &mode, sink)?;
@@ -136,6 +160,33 @@ impl Source {
     /// How the device runs now.
     pub fn native(&self) -> NativeMode {
         lock(&self.native).clone()
+    }
+
+    /// Whether the source runs at whatever its frames are (see [`Source::follow`]).
+    pub fn follows_frames(&self) -> bool {
+        self.follows_frames
+    }
+
+    /// Run at `mode` from the next frame on: a new fan-out, and every track's
+    /// settings chosen again by `settle` (its constraints against the new mode).
+    /// Serialised with [`Source::settle`]. Nothing happens when `mode` is the current one.
+    pub fn follow(&self, mode: NativeMode, settle: impl Fn(&NativeMode, &TrackSink)) {
+        let mut native = lock(&self.native);
+        if *native == mode {
+            return;
+        }
+        *lock(&self.fanout) = Fanout::new(mode.clone());
+        *native = mode;
+        for sink in self.sinks.load().iter() {
+            settle(&native, sink);
+        }
+    }
+
+    /// Run `f` with the current mode, which does not change meanwhile (for a
+    /// track choosing its settings on a source that follows its frames).
+    pub fn settle<R>(&self, f: impl FnOnce(&NativeMode) -> R) -> R {
+        let native = lock(&self.native);
+        f(&native)
     }
 
     /// The signal queues raise when a consumer frees room (for unpaced capture).

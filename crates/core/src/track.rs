@@ -73,7 +73,6 @@ struct TrackInner {
     device: DeviceInfo,
     capabilities: Capabilities,
     source: Mutex<Option<Arc<Source>>>,
-    constraints: Mutex<Value>,
     /// The camera's control values as last read.
     controls: Mutex<ControlValues>,
     delivery: Mutex<Option<Delivery>>,
@@ -114,6 +113,7 @@ impl MediaStreamTrack {
         let sink = Arc::new(TrackSink::new(
             new_id(),
             settings,
+            constraints,
             queue_size,
             source.room(),
         ));
@@ -125,7 +125,6 @@ impl MediaStreamTrack {
                 device: source.device.clone(),
                 capabilities: source.capabilities.clone(),
                 source: Mutex::new(Some(Arc::clone(source))),
-                constraints: Mutex::new(constraints),
                 controls: Mutex::new(source.control_values()),
                 delivery: Mutex::new(None),
                 delivery_wake: Arc::new(Signal::new()),
@@ -197,7 +196,13 @@ impl MediaStreamTrack {
         });
         let clone = live.unwrap_or_else(|| {
             let room = source.as_ref().map(|s| s.room()).unwrap_or_default();
-            let ended = Arc::new(TrackSink::new(new_id(), settings, queue_size, room));
+            let ended = Arc::new(TrackSink::new(
+                new_id(),
+                settings,
+                constraints,
+                queue_size,
+                room,
+            ));
             ended.ended.store(true, Ordering::Release);
             ended.queue.close(true);
             MediaStreamTrack {
@@ -207,7 +212,6 @@ impl MediaStreamTrack {
                     device: self.inner.device.clone(),
                     capabilities: self.inner.capabilities.clone(),
                     source: Mutex::new(None),
-                    constraints: Mutex::new(constraints),
                     controls: Mutex::new(lock(&self.inner.controls).clone()),
                     delivery: Mutex::new(None),
                     delivery_wake: Arc::new(Signal::new()),
@@ -259,22 +263,31 @@ impl MediaStreamTrack {
     }
     /// `getConstraints()`: the constraints of the last successful open or `applyConstraints()`.
     pub fn get_constraints(&self) -> Value {
-        lock(&self.inner.constraints).clone()
+        self.inner.sink.constraints().clone()
     }
 
     /// `applyConstraints()`. An impossible required value fails with
     /// `OverconstrainedError` naming it and changes nothing; an impossible
     /// ideal is accepted. On an ended track it succeeds and changes nothing.
     pub fn apply_constraints(&self, constraints: &Value) -> Result<()> {
-        let parsed = match constraints {
-            Value::Bool(true) | Value::Null => TrackConstraints::empty(self.kind()),
-            other => TrackConstraints::from_value(other, self.kind())?,
-        };
+        let parsed = TrackConstraints::of_track(constraints, self.kind())?;
         let Some(source) = lock(&self.inner.source).clone() else {
             return Ok(());
         };
         if self.inner.sink.is_ended() {
             return Ok(());
+        }
+        if source.follows_frames() {
+            // Anything a frame could be is possible; what the track gets is
+            // what its constraints make of the frames written now.
+            selection::check_possible(&source.device, &source.capabilities, &parsed)?;
+            return source.settle(|native| {
+                let settings =
+                    selection::following(&source.device, &source.capabilities, native, &parsed);
+                self.inner.sink.settings.store(Arc::new(settings));
+                *self.inner.sink.constraints() = parsed.raw;
+                Ok(())
+            });
         }
         // Alone on its device, a track may move the device to another mode;
         // sharing it, a track gets what crop-and-scale and decimation make of it.
@@ -288,7 +301,7 @@ impl MediaStreamTrack {
             source.reconfigure(choice.native.clone())?;
         }
         self.inner.sink.settings.store(Arc::new(choice.settings));
-        *lock(&self.inner.constraints) = parsed.raw;
+        *self.inner.sink.constraints() = parsed.raw;
         Ok(())
     }
 

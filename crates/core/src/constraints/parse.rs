@@ -167,6 +167,15 @@ impl TrackConstraints {
         })
     }
 
+    /// The argument of `applyConstraints()` (or what `getConstraints()` gave):
+    /// absent or `true` is no constraints, an object is converted, anything else is a `TypeError`.
+    pub fn of_track(v: &Value, kind: MediaKind) -> Result<Self> {
+        match v {
+            Value::Bool(true) | Value::Null => Ok(TrackConstraints::empty(kind)),
+            other => TrackConstraints::from_value(other, kind),
+        }
+    }
+
     /// No constraints at all (`video: true`): `raw` is `{}`.
     pub fn empty(kind: MediaKind) -> Self {
         TrackConstraints {

@@ -271,8 +271,12 @@ interface FrameBase {
   close(): void;
 }
 
-/** A picture: `planes` are Y, U, V for I420; Y, UV for NV12; one plane for packed formats and MJPEG. */
-export interface VideoFrame extends FrameBase {
+/**
+ * A picture from `track.readFrame()` / `frames()` (and `ImageCapture.grabFrame()`):
+ * `planes` are Y, U, V for I420; Y, UV for NV12; one plane for packed formats
+ * and MJPEG. (Not the WebCodecs `VideoFrame` class, which is exported as such.)
+ */
+export interface RawVideoFrame extends FrameBase {
   readonly kind: 'video';
   readonly format: PixelFormat;
   readonly width: number;
@@ -293,7 +297,7 @@ export interface AudioFrame extends FrameBase {
   readonly samples: Float32Array | Int16Array;
 }
 
-export type Frame = VideoFrame | AudioFrame;
+export type Frame = RawVideoFrame | AudioFrame;
 
 export interface ReadFrameOptions {
   /** Milliseconds to wait for a frame (0 to 86400000); absent: wait until one comes. */
@@ -498,18 +502,22 @@ export declare class ImageCapture {
   takePhoto(photoSettings?: PhotoSettings): Promise<Blob>;
   /**
    * The camera's next frame as a picture. A browser gives an ImageBitmap;
-   * this gives a VideoFrame in 'RGBA' of the track's width and height:
+   * this gives a RawVideoFrame in 'RGBA' of the track's width and height:
    * `planes[0]` holds the pixels, `strides[0]` bytes per row.
    */
-  grabFrame(): Promise<VideoFrame>;
+  grabFrame(): Promise<RawVideoFrame>;
   getPhotoCapabilities(): Promise<PhotoCapabilities>;
   getPhotoSettings(): Promise<PhotoSettings>;
 }
 
 // ---- raw frames as a browser gives them (Media Capture Transform, WebCodecs) ----
 
-/** WebCodecs pixel formats this library gives (our I420, NV12, RGBA, BGRA). */
-export type VideoPixelFormat = 'I420' | 'NV12' | 'RGBA' | 'BGRA';
+/**
+ * WebCodecs pixel formats this library has: a camera's I420, NV12, RGBA,
+ * BGRA; RGBX and BGRX (4 bytes per pixel, the 4th meaning nothing) for
+ * frames made with `new VideoFrame(data, init)` and copyTo() conversions.
+ */
+export type VideoPixelFormat = 'I420' | 'NV12' | 'RGBA' | 'RGBX' | 'BGRA' | 'BGRX';
 
 /** WebCodecs sample formats AudioData holds or copyTo() converts to. */
 export type AudioSampleFormat = 'u8' | 's16' | 's32' | 'f32' | 'u8-planar' | 's16-planar' | 's32-planar' | 'f32-planar';
@@ -549,53 +557,134 @@ export interface PlaneLayout {
 }
 
 export interface VideoFrameCopyToOptions {
-  /** A part of the frame (x and y even for I420/NV12); the whole frame by default. */
+  /** A part of the coded picture (x and y even for I420/NV12); the visible rect by default. */
   rect?: DOMRectInit;
   /** Offset and stride of each plane in the destination; planes packed one after the other by default. */
   layout?: PlaneLayout[];
-  /** Only the frame's own format (no conversion): anything else rejects with NotSupportedError. */
+  /**
+   * The frame's own format (a plain copy), or 'RGBA', 'RGBX', 'BGRA', 'BGRX'
+   * for any frame (converted; alpha 255 when the frame has none; YUV read as
+   * BT.601 limited range). Any other rejects with NotSupportedError.
+   */
   format?: VideoPixelFormat;
+  /** Of an RGB copy: only 'srgb' ('display-p3' rejects with NotSupportedError). */
+  colorSpace?: 'srgb' | 'display-p3';
+}
+
+/** A WebCodecs VideoColorSpaceInit. */
+export interface VideoColorSpaceInit {
+  primaries?: 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020' | 'smpte432' | null;
+  transfer?: 'bt709' | 'smpte170m' | 'iec61966-2-1' | 'linear' | 'pq' | 'hlg' | null;
+  matrix?: 'rgb' | 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020-ncl' | null;
+  fullRange?: boolean | null;
+}
+
+/** What a VideoFrame may carry besides its pixels (copied, as structuredClone does). */
+export type VideoFrameMetadata = Record<string, unknown>;
+
+/** The bytes `new VideoFrame(data, init)` takes: an ArrayBuffer, a SharedArrayBuffer or any view of one. */
+export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
+/** `new VideoFrame(frame, init)`: what the new frame changes of `frame`. */
+export interface VideoFrameInit {
+  /** Microseconds; the frame's by default. */
+  timestamp?: number;
+  /** Microseconds; the frame's by default. */
+  duration?: number;
+  /** 'discard' makes an RGBA/BGRA frame RGBX/BGRX. */
+  alpha?: 'keep' | 'discard';
+  /** Inside the coded size, x and y even for I420/NV12; the frame's by default. */
+  visibleRect?: DOMRectInit;
+  /** Added to the frame's (multiples of 90). */
+  rotation?: number;
+  flip?: boolean;
+  /** Both or neither, not 0; by default the frame's display scale applied to the visible rect. */
+  displayWidth?: number;
+  displayHeight?: number;
+  metadata?: VideoFrameMetadata;
+}
+
+/** `new VideoFrame(data, init)`: the picture `data` holds. TypeError for a missing required member. */
+export interface VideoFrameBufferInit {
+  format: VideoPixelFormat;
+  /** Not 0. */
+  codedWidth: number;
+  /** Not 0. */
+  codedHeight: number;
+  /** Microseconds. */
+  timestamp: number;
+  /** Microseconds. */
+  duration?: number;
+  /** Where each plane of the coded picture lies in `data`; packed one after the other by default. */
+  layout?: PlaneLayout[];
+  /** Inside the coded size, x and y even for I420/NV12; the whole coded picture by default. */
+  visibleRect?: DOMRectInit;
+  /** Clockwise degrees, a multiple of 90 (others are rounded). */
+  rotation?: number;
+  flip?: boolean;
+  /** Both or neither, not 0; the visible size by default. */
+  displayWidth?: number;
+  displayHeight?: number;
+  /** BT.601 limited range (YUV) or sRGB (RGB) by default. */
+  colorSpace?: VideoColorSpaceInit;
+  /** Accepted and not detached: the constructor copies `data` anyway. */
+  transfer?: ArrayBuffer[];
+  metadata?: VideoFrameMetadata;
 }
 
 /**
- * A WebCodecs VideoFrame, as MediaStreamTrackProcessor gives it for a video
- * track: over the camera's own memory (no copy) until close(), which gives the
- * memory back to the camera (once every clone is closed). The package's
- * `VideoFrame` type is the frame of track.readFrame(); this is the WebCodecs
- * interface (its objects print as `[object VideoFrame]`).
+ * The WebCodecs VideoFrame. MediaStreamTrackProcessor gives them for a video
+ * track, over the camera's own memory (no copy) until close(), which gives the
+ * memory back to the camera (once every frame sharing it is closed).
+ * `new VideoFrame(data, init)` copies a picture into memory of its own;
+ * `new VideoFrame(frame, init)` shares the memory of `frame`. The frames of
+ * `track.readFrame()` / `frames()` are `RawVideoFrame`s.
  */
-export interface WebCodecsVideoFrame {
+export declare class VideoFrame {
+  /**
+   * A frame holding a copy of `data`, as `init` describes it. TypeError for a
+   * missing member, a zero size, an unknown format, a visible rect outside the
+   * coded size or not aligned to the chroma, a bad layout, or `data` too small.
+   */
+  constructor(data: AllowSharedBufferSource, init: VideoFrameBufferInit);
+  /** A new frame over the memory of `image` (to be closed too); InvalidStateError when `image` is closed. */
+  constructor(image: VideoFrame, init?: VideoFrameInit);
   /** null for pixel formats WebCodecs has no name for (YUY2, RGB24, BGR24, MJPEG), and once closed. */
   readonly format: VideoPixelFormat | null;
   readonly codedWidth: number;
   readonly codedHeight: number;
   /** null once closed. */
   readonly codedRect: DOMRectReadOnly | null;
-  /** The whole coded picture; null once closed. */
+  /** The part of the coded picture shown (a camera's frame: all of it); null once closed. */
   readonly visibleRect: DOMRectReadOnly | null;
+  /** Clockwise degrees: 0, 90, 180 or 270. */
   readonly rotation: number;
   readonly flip: boolean;
   readonly displayWidth: number;
   readonly displayHeight: number;
-  /** Microseconds, from the track's frame rate; null when it has none. */
+  /** Microseconds (a camera's frame: from the track's frame rate); null when unknown. */
   readonly duration: number | null;
-  /** Capture time in microseconds (the library's monotonic capture clock, as track.readFrame() frames). */
+  /** Microseconds (a camera's frame: its capture time on the library's monotonic capture clock, as track.readFrame() frames). */
   readonly timestamp: number;
   readonly colorSpace: VideoColorSpace;
-  metadata(): Record<string, unknown>;
+  metadata(): VideoFrameMetadata;
   /** Bytes copyTo() needs; throws InvalidStateError once closed, NotSupportedError when `format` is null. */
   allocationSize(options?: VideoFrameCopyToOptions): number;
   /**
-   * Copies the pixels into `destination`; resolves to each plane's layout
-   * there. Rejects with TypeError for a bad rect or layout or a destination too
-   * small, InvalidStateError once closed, NotSupportedError when `format` is null.
+   * Copies the pixels into `destination` (converting them to `options.format`);
+   * resolves to each plane's layout there. Rejects with TypeError for a bad
+   * rect or layout or a destination too small, InvalidStateError once closed,
+   * NotSupportedError when `format` is null or for a conversion not offered.
    */
-  copyTo(destination: ArrayBufferLike | ArrayBufferView, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]>;
+  copyTo(destination: AllowSharedBufferSource, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]>;
   /** Another VideoFrame over the same memory (to be closed too); InvalidStateError once closed. */
-  clone(): WebCodecsVideoFrame;
-  /** Gives the frame's memory back to the camera now; calling it again does nothing. */
+  clone(): VideoFrame;
+  /** Gives the frame's memory back (to the camera) now; calling it again does nothing. */
   close(): void;
 }
+
+/** The WebCodecs VideoFrame's former name here, kept for compatibility. */
+export type WebCodecsVideoFrame = VideoFrame;
 
 export interface AudioDataInit {
   format: AudioSampleFormat;
@@ -657,10 +746,33 @@ export interface MediaStreamTrackProcessorInit {
  * stays live); the track ending closes the stream. Throws a TypeError for no
  * track, something else than a track, or an ended track.
  */
-export declare class MediaStreamTrackProcessor<T extends WebCodecsVideoFrame | AudioData = WebCodecsVideoFrame | AudioData> {
-  /** `new MediaStreamTrackProcessor<WebCodecsVideoFrame>({track})` when the track's kind is known. */
+export declare class MediaStreamTrackProcessor<T extends VideoFrame | AudioData = VideoFrame | AudioData> {
+  /** `new MediaStreamTrackProcessor<VideoFrame>({track})` when the track's kind is known. */
   constructor(init: MediaStreamTrackProcessorInit);
   readonly readable: import('node:stream/web').ReadableStream<T>;
+}
+
+/**
+ * A video track whose frames the program writes (W3C Media Capture
+ * Transform), e.g. processed frames of a MediaStreamTrackProcessor. Its
+ * `track` behaves as any track: clone(), stop(), events, and constraints that
+ * crop-and-scale, decimate or convert what is written (its settings follow
+ * the frames: width and height of the last one, frameRate as they arrive).
+ * Each frame written is copied once into the generator's own buffers and
+ * closed; writing never blocks (a full track queue drops its oldest frame).
+ */
+export declare class VideoTrackGenerator {
+  constructor();
+  /**
+   * Write VideoFrames here. Closing or aborting it ends every track (`ended`
+   * fires). Writing something else than an open VideoFrame rejects with
+   * TypeError, as does writing once every track has ended (stopped).
+   */
+  readonly writable: import('node:stream/web').WritableStream<VideoFrame>;
+  /** While true, frames written are dropped and the tracks are muted (`mute`/`unmute` fire). */
+  muted: boolean;
+  /** The generator's track (the same object each time). */
+  readonly track: MediaStreamTrack;
 }
 
 /** A device, as enumerateDevices() lists it. */
@@ -791,7 +903,7 @@ export declare function fakeDeviceControl(deviceId: string, action: FakeDeviceAc
 export declare function fakeDeviceUsage(deviceId: string): { opens: number; closes: number };
 
 /** The sequence number a fake camera painted into the picture, or null when none can be read. */
-export declare function decodeSequence(frame: VideoFrame): number | null;
+export declare function decodeSequence(frame: RawVideoFrame): number | null;
 
 /** The library's version. */
 export declare const version: string;

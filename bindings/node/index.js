@@ -14,7 +14,9 @@ const { MediaStreamTrack } = require('./lib/track.js');
 const { MediaStream, MediaStreamTrackEvent } = require('./lib/stream.js');
 const { ImageCapture } = require('./lib/image_capture.js');
 const { MediaStreamTrackProcessor } = require('./lib/processor.js');
+const { VideoTrackGenerator } = require('./lib/generator.js');
 const { AudioData } = require('./lib/audio_data.js');
+const { VideoFrame } = require('./lib/video_frame.js');
 const { MediaDevices, MediaDeviceInfo, InputDeviceInfo, DeviceChangeEvent, mediaDevices } = require('./lib/devices.js');
 
 /**
@@ -70,6 +72,8 @@ module.exports = {
   DeviceChangeEvent,
   ImageCapture,
   MediaStreamTrackProcessor,
+  VideoTrackGenerator,
+  VideoFrame,
   AudioData,
   OverconstrainedError,
   configure,

@@ -3,7 +3,7 @@
 // same classes (`instanceof` works across both).
 //
 //   import lms from 'localmediastream';
-//   import { mediaDevices, MediaStream, ImageCapture } from 'localmediastream';
+//   import { mediaDevices, MediaStream, ImageCapture, VideoFrame } from 'localmediastream';
 //
 // tests/node/package checks that this list and index.js export the same names.
 import lms from './index.js';
@@ -20,6 +20,8 @@ export const {
   DeviceChangeEvent,
   ImageCapture,
   MediaStreamTrackProcessor,
+  VideoTrackGenerator,
+  VideoFrame,
   AudioData,
   OverconstrainedError,
   configure,

@@ -18,6 +18,25 @@ export declare class DeviceChangeWatch {
   close(): void
 }
 
+/** A video track generator of the core. */
+export declare class NativeGenerator {
+  /** A generator whose tracks hold the configuration's `queueSize` frames. */
+  constructor()
+  /** A handle to the generator's track (the JS side makes one wrapper of it). */
+  track(): NativeTrack
+  /**
+   * Send a picture to every track: `data` holds the planes at `offsets`,
+   * `strides` bytes per row; copied once. `timestamp` in microseconds.
+   */
+  write(format: string, width: number, height: number, timestamp: number, data: Uint8Array, offsets: Array<number>, strides: Array<number>): void
+  muted(): boolean
+  setMuted(muted: boolean): void
+  /** End every track and refuse further writes. */
+  close(): void
+  /** Closed, or every track it fed ended. */
+  closed(): boolean
+}
+
 /** Photos and pictures from one video track. */
 export declare class NativeImageCapture {
   /** An `ImageCapture` for a video track; a `TypeError` for an audio track. */
@@ -90,6 +109,16 @@ export declare class NativeTrack {
  * keys keep the environment's values. Open devices keep running.
  */
 export declare function configure(configJson: string): void
+
+/**
+ * A `width` x `height` picture in `format` (`"I420"`, `"NV12"`, `"RGBA"`,
+ * `"BGRA"`), whose plane `i` starts at `offsets[i]` in `data` with
+ * `strides[i]` bytes per row, converted into `target_format` (same size):
+ * a new Buffer holding the planes packed one after the other. A `TypeError`
+ * for an unknown format, a wrong number of planes, a stride shorter than a
+ * row or planes that do not fit in `data`.
+ */
+export declare function convertPicture(format: string, width: number, height: number, data: Buffer, offsets: Array<number>, strides: Array<number>, targetFormat: string): Buffer
 
 /**
  * The frame number painted into a fake camera's picture

@@ -836,9 +836,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.DeviceChangeWatch = nativeBinding.DeviceChangeWatch
+module.exports.NativeGenerator = nativeBinding.NativeGenerator
 module.exports.NativeImageCapture = nativeBinding.NativeImageCapture
 module.exports.NativeTrack = nativeBinding.NativeTrack
 module.exports.configure = nativeBinding.configure
+module.exports.convertPicture = nativeBinding.convertPicture
 module.exports.decodeSequence = nativeBinding.decodeSequence
 module.exports.enumerateDevices = nativeBinding.enumerateDevices
 module.exports.fakeDeviceControl = nativeBinding.fakeDeviceControl

@@ -13,16 +13,20 @@
 //! input (size, nesting) apply unchanged. Errors are JS `Error`s whose `code`
 //! is the specification's name (see [`error`]).
 
+mod convert;
 mod devices;
 mod error;
 mod events;
 mod frame;
+mod generator;
 mod image_capture;
 mod track;
 
+pub use convert::*;
 pub use devices::*;
 pub use events::*;
 pub use frame::*;
+pub use generator::*;
 pub use image_capture::*;
 pub use track::*;
 

@@ -1,7 +1,7 @@
 // Type-checked by scripts/test-node-package (tsc --strict --noEmit) against
 // the types shipped in the packed `localmediastream`: a CommonJS user.
 import lms = require('localmediastream');
-import { mediaDevices, MediaStreamTrack, type VideoFrame } from 'localmediastream';
+import { mediaDevices, MediaStreamTrack, type RawVideoFrame } from 'localmediastream';
 
 export async function firstSequences(count: number): Promise<number[]> {
   lms.configure({ backends: ['fake'], fake: { pacing: 'none' } });
@@ -10,7 +10,7 @@ export async function firstSequences(count: number): Promise<number[]> {
   const sequences: number[] = [];
   for await (const frame of video.frames()) {
     if (frame.kind !== 'video') continue;
-    const picture: VideoFrame = frame;
+    const picture: RawVideoFrame = frame;
     const painted: number | null = lms.decodeSequence(picture);
     sequences.push(painted ?? picture.sequence);
     picture.close();

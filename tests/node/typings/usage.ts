@@ -15,7 +15,9 @@ import {
   type Frame,
   type MediaStreamConstraints,
   type MediaTrackSettings,
-  type VideoFrame,
+  type RawVideoFrame,
+  type WebCodecsVideoFrame,
+  VideoFrame,
 } from '../../../bindings/node';
 
 export async function main(): Promise<void> {
@@ -66,7 +68,7 @@ export async function main(): Promise<void> {
 
   const frame: Frame = await video.readFrame({ timeout: 1000 });
   if (frame.kind === 'video') {
-    const v: VideoFrame = frame;
+    const v: RawVideoFrame = frame;
     const y: number = v.planes[0][0];
     const n: number | null = lms.decodeSequence(v);
     console.log(v.width, v.height, v.format, v.strides[0], y, n);
@@ -76,6 +78,14 @@ export async function main(): Promise<void> {
   }
   frame.close();
   const closed: boolean = frame.closed;
+  // The WebCodecs VideoFrame, made from bytes (copied) and from another frame.
+  const made = new VideoFrame(new Uint8Array(16 * 8 * 4), { format: 'RGBX', codedWidth: 16, codedHeight: 8, timestamp: 0 });
+  const sameMemory: WebCodecsVideoFrame = new lms.VideoFrame(made, { timestamp: 40_000, duration: 33_333 });
+  const rgba = new Uint8Array(made.allocationSize({ format: 'BGRA' }));
+  await made.copyTo(rgba, { format: 'BGRA', colorSpace: 'srgb' });
+  console.log(sameMemory.timestamp, made.format, rgba.length);
+  sameMemory.close();
+  made.close();
   for await (const f of audio.frames()) {
     console.log(f.sequence, f.timestamp, f.planes.length);
     break;
@@ -129,7 +139,7 @@ export async function main(): Promise<void> {
   const photoSettings: PhotoSettings = await capture.getPhotoSettings();
   const photo: Blob = await capture.takePhoto({ imageWidth: 320, imageType: 'image/png', fillLightMode: 'off' });
   const photoBytes: ArrayBuffer = await (await capture.takePhoto()).arrayBuffer();
-  const picture: VideoFrame = await capture.grabFrame();
+  const picture: RawVideoFrame = await capture.grabFrame();
   console.log(picture.width, picture.height, picture.format, picture.planes[0].length, photo.type, photo.size);
   picture.close();
   camera.stop();

@@ -38,6 +38,18 @@ test('constraint values are converted as WebIDL converts them; long strings are 
   };
   // [Clamp] unsigned long: -1 is 0, so max -1 is impossible, not malformed.
   await assert.rejects(gum({ video: { width: { max: -1 } } }), overconstrained('width'));
+  // ... and NaN is 0, infinities clamp (JSON cannot carry them: converted before the core sees them).
+  await assert.rejects(gum({ video: { width: { max: NaN } } }), overconstrained('width'));
+  await assert.rejects(gum({ video: { advanced: [{ height: -Infinity }], height: { exact: -Infinity } } }), overconstrained('height'));
+  const [wide] = (await open({ video: { width: { max: Infinity }, height: NaN } })).getTracks();
+  assert.ok(wide.getSettings().width > 0);
+  await wide.applyConstraints({ width: { ideal: Infinity } });
+  assert.equal(wide.getConstraints().width.ideal, 4294967295);
+  // A double is never NaN or infinite: TypeError naming the member.
+  await assert.rejects(gum({ video: { frameRate: { max: NaN } } }), typeErrorMentioning(/constraints\.video\.frameRate\.max/));
+  await assert.rejects(wide.applyConstraints({ aspectRatio: Infinity }), typeErrorMentioning(/aspectRatio/));
+  await assert.rejects(gum({ video: { advanced: [{ frameRate: -Infinity }] } }), typeErrorMentioning(/advanced\[0\]\.frameRate/));
+  wide.stop();
   await assert.rejects(gum({ audio: { echoCancellation: { exact: 'all' } } }), overconstrained('echoCancellation'));
   await assert.rejects(gum({ audio: { voiceIsolation: { exact: true } } }), overconstrained('voiceIsolation'));
   const [t] = (await open({ audio: { echoCancellation: 'remote-only', voiceIsolation: true } })).getTracks();

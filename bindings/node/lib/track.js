@@ -47,13 +47,57 @@ function parseTimeout(options) {
   return timeout;
 }
 
+// Constraints whose values are `[Clamp] unsigned long` (bare, or the members of a range).
+const CLAMPED_ULONG = new Set(['width', 'height', 'sampleRate', 'sampleSize', 'channelCount']);
+const RANGE_MEMBERS = new Set(['min', 'max', 'exact', 'ideal']);
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.toJSON !== 'function';
+
+/**
+ * The numbers JSON cannot carry, converted as WebIDL converts them before
+ * they reach the core: NaN and infinities of a `[Clamp] unsigned long`
+ * become 0 and 4294967295 (the core clamps finite values the same way);
+ * anywhere else (a `double`) they are a TypeError naming the member.
+ */
+function webidlNumbers(value, path, clamp = false, depth = 0) {
+  // Constraints nest 4 deep at most; deeper (or cyclic) values are left to
+  // JSON.stringify and the core, which refuse them.
+  if (depth > 8) return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    if (clamp) return value > 0 ? 4294967295 : 0;
+    throw new TypeError(`${path} is not a finite floating-point value (${value})`);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => webidlNumbers(v, `${path}[${i}]`, false, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const out = {};
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    const at = `${path}.${key}`;
+    if (CLAMPED_ULONG.has(key) && isPlainObject(member)) {
+      const range = {};
+      for (const k of Object.keys(member)) range[k] = webidlNumbers(member[k], `${at}.${k}`, RANGE_MEMBERS.has(k), depth + 2);
+      out[key] = range;
+    } else {
+      out[key] = webidlNumbers(member, at, CLAMPED_ULONG.has(key), depth + 1);
+    }
+  }
+  return out;
+}
+
 function constraintsJson(constraints, what) {
   if (constraints === undefined || constraints === null) return '{}';
   if (typeof constraints !== 'object') {
     throw new TypeError(`${what}: constraints must be an object, got ${typeof constraints}`);
   }
+  let converted;
   try {
-    return JSON.stringify(constraints);
+    converted = webidlNumbers(constraints, 'constraints');
+  } catch (error) {
+    throw new TypeError(`${what}: ${error.message}`);
+  }
+  try {
+    return JSON.stringify(converted);
   } catch (error) {
     throw new TypeError(`${what}: constraints cannot be read: ${error.message}`);
   }

@@ -98,9 +98,8 @@ test('devicechange is a DeviceChangeEvent with the new list and the devices inse
   md.addEventListener('devicechange', listener);
   md.ondevicechange = (e) => handled.push(e);
   try {
-    // The list when the first listener was added is the baseline.
-    await md.enumerateDevices();
-    await sleep(200);
+    // The list when the first listener was added is the baseline (taken
+    // synchronously by the core as the listener is added).
     lms.fakeDeviceControl('fake:video:1', 'disconnect');
     await eventually(() => events.length === 1, 20_000, 'devicechange on disconnect');
     const [gone] = events;

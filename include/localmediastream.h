@@ -14,9 +14,10 @@
  *   Out-parameters are written only on success.
  *
  * Ownership
- * - Handles (lms_stream, lms_track, lms_listener) are small integers passed by
- *   value. Each handle the library gives out is freed once (lms_stream_free,
- *   lms_track_free, lms_listener_remove). A stale, freed, zero, forged or
+ * - Handles (lms_stream, lms_track, lms_listener, lms_photo, lms_generator)
+ *   are small integers passed by value. Each handle the library gives out is
+ *   freed once (lms_stream_free, lms_track_free, lms_listener_remove,
+ *   lms_photo_free, lms_generator_free). A stale, freed, zero, forged or
  *   wrong-kind handle gives LMS_ERR_INVALID_HANDLE, never undefined behaviour.
  * - Strings and JSON the library hands out (char **out) are freed with
  *   lms_string_free. Frames are released with lms_frame_release.
@@ -165,6 +166,13 @@ typedef struct lms_frame {
 // during the call only; `lms_frame_retain` keeps it.
 typedef void (*lms_frame_callback)(void *user_data, const struct lms_frame *frame);
 
+// A track generator handle (`VideoTrackGenerator`), passed by value: made by
+// `lms_generator_new`, freed once with `lms_generator_free`. 0 is never a
+// valid handle; a handle is never reused after it is freed.
+typedef struct lms_generator {
+  uint64_t id;
+} lms_generator;
+
 // A photo (`lms_track_take_photo`): a whole JPEG or PNG file in memory,
 // kept by the library until `lms_photo_free(photo)` (even after the track
 // stops or is freed). Read-only: never write through `data`.
@@ -300,6 +308,99 @@ enum lms_status lms_track_set_frame_callback(struct lms_track track, lms_frame_c
 // check that a frame's content is the frame it claims to be.
 // LMS_ERR_NOT_FOUND when the picture carries no such code.
 enum lms_status lms_frame_decode_sequence(const struct lms_frame *frame, uint64_t *out_sequence);
+
+// `new VideoTrackGenerator()`: a new generator and its live video track,
+// written to `*out` (free it with `lms_generator_free`). The track holds up
+// to the configuration's `queueSize` frames (see `lms_configure`), as the
+// tracks of `lms_open` do. Its settings follow the frames written: until
+// the first frame it has no size (width and height 0). Does not block.
+enum lms_status lms_generator_new(struct lms_generator *out_generator);
+
+// `generator.track`: a NEW handle to the generator's track, written to
+// `*out`; free it with `lms_track_free`. Every call gives a handle to the
+// same track (same id); `lms_track_clone` makes more tracks of the
+// generator. The track is an ordinary track: `lms_track_read_frame`,
+// callbacks, constraints (crop-and-scale, frame-rate decimation and
+// `pixelFormat` conversion of the frames written; a size larger than the
+// frames gives the frames as they are), `lms_track_stop`. Stopping it
+// through any of its handles stops the generator's track; once it and
+// every clone have ended the generator is closed. The generator keeps its
+// track alive: freeing track handles does not stop it while the generator
+// handle lives. Allowed after close (the track is then ended).
+enum lms_status lms_generator_track(struct lms_generator generator, struct lms_track *out_track);
+
+// Send a picture to every track of the generator, copied once (into a
+// buffer of the generator's own pool; the caller's memory is not used after
+// the call). `format` is the layout of the planes (any but
+// LMS_PIXEL_FORMAT_MJPEG); `plane_count` entries of `planes` and `strides`
+// give each plane's first byte and the bytes from one row to the next
+// (I420: Y, U, V; NV12: Y, UV; the packed formats: one plane). Plane `i` is
+// read for `strides[i] * (rows - 1) + row` bytes, `row` and `rows` being its
+// visible row length and row count; strides may be larger than a row
+// (padding is skipped). `timestamp_us` becomes the frame's `timestamp_us`
+// as given (use the clock of `lms_frame.timestamp_us` to mix with captured
+// frames); frames get the generator's own `sequence`, from 0.
+//
+// Tracks deliver what their constraints choose from the frames written:
+// as every track, one that asks for no `pixelFormat` gets I420 (frames of
+// another format are converted; ask for `{"pixelFormat": "RGBA"}` to get
+// RGBA frames as written), and one that asks for no size gets the frames'
+// size. A frame of another size or format than the last one makes each
+// track's constraints choose again. Never blocks on readers: a track whose
+// queue is full drops its oldest frame (counted in `lms_track_stats_get`).
+// While the generator is muted the frame is dropped and LMS_OK returned.
+//
+// Errors: LMS_ERR_INVALID_ARGUMENT when `planes`, `strides` or a
+// `planes[i]` is NULL or `format` is no lms_pixel_format value;
+// LMS_ERR_TYPE naming the argument for a `width` or `height` outside 1 to
+// 16384, a `plane_count` other than the format's, a `strides[i]` shorter
+// than a row, or LMS_PIXEL_FORMAT_MJPEG; LMS_ERR_INVALID_STATE once the
+// generator is closed (`lms_generator_close`, or every track ended). Any
+// thread; writes from several threads are taken one at a time.
+enum lms_status lms_generator_write(struct lms_generator generator, enum lms_pixel_format format, uint32_t width, uint32_t height, int64_t timestamp_us, const uint8_t *const *planes, const size_t *strides, size_t plane_count);
+
+// Send a frame the library handed out (read from any video track, retained,
+// or given to a frame callback, during the callback) to every track of the
+// generator without a copy: the tracks deliver the same buffer (the same
+// plane pointers) unless they convert it (another size, or another
+// `pixelFormat` than the frame's: a track that asks for none gets I420),
+// with the frame's `timestamp_us`; frames get the generator's own
+// `sequence`. The caller still owns `frame` and releases it as usual; the
+// buffer stays valid for as long as any track holds it. Otherwise as
+// `lms_generator_write` (never blocks on readers; settings follow the
+// frames; dropped while muted).
+//
+// Errors: LMS_ERR_INVALID_ARGUMENT for NULL `frame`; LMS_ERR_INVALID_HANDLE
+// for a frame already released (or not from the library); LMS_ERR_TYPE for
+// an audio frame; LMS_ERR_INVALID_STATE once the generator is closed. Any
+// thread.
+enum lms_status lms_generator_write_frame(struct lms_generator generator, const struct lms_frame *frame);
+
+// Mute (`muted` true) or unmute the generator: every track's `muted`
+// follows and LMS_EVENT_MUTE / LMS_EVENT_UNMUTE fire on a change (not when
+// the value stays); frames written while muted are dropped. Allowed after
+// close. Any thread.
+enum lms_status lms_generator_set_muted(struct lms_generator generator, bool muted);
+
+// Whether the generator is muted (`lms_generator_set_muted`), to `*out`.
+enum lms_status lms_generator_muted(struct lms_generator generator, bool *out_muted);
+
+// Close the generator: every track it feeds ends (`readyState` ended,
+// LMS_EVENT_ENDED fires on each, as when a camera is lost; frames already
+// queued stay readable) and later writes fail with LMS_ERR_INVALID_STATE.
+// Calling it again does nothing. The handle stays valid: free it with
+// `lms_generator_free`. Any thread.
+enum lms_status lms_generator_close(struct lms_generator generator);
+
+// Whether writes are refused, to `*out`: `lms_generator_close` was called,
+// or the generator's track and every clone of it have ended (stopped).
+enum lms_status lms_generator_closed(struct lms_generator generator, bool *out_closed);
+
+// Free a generator handle. It does not close the generator: its tracks
+// stay live, with no more frames coming, while track handles or streams
+// hold them (call `lms_generator_close` first to end them); a track no
+// handle holds any more stops. Freeing twice is LMS_ERR_INVALID_HANDLE.
+enum lms_status lms_generator_free(struct lms_generator generator);
 
 // `takePhoto(photoSettings)`: the camera's next frame as a JPEG (or PNG)
 // file, written to `*out_photo`; free it with `lms_photo_free`.

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
-use lms_core::{Error, Frame, ListenerId, MediaStream, MediaStreamTrack, Photo, Result, WeakTrack};
+use lms_core::{
+    Error, Frame, ListenerId, MediaStream, MediaStreamTrack, Photo, Result, TrackGenerator,
+    WeakTrack,
+};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -99,3 +102,5 @@ pub(crate) static LISTENERS: LazyLock<Registry<ListenerEntry>> =
     LazyLock::new(|| Registry::new("lms_listener"));
 pub(crate) static PHOTOS: LazyLock<Registry<Arc<Photo>>> =
     LazyLock::new(|| Registry::new("lms_photo"));
+pub(crate) static GENERATORS: LazyLock<Registry<TrackGenerator>> =
+    LazyLock::new(|| Registry::new("lms_generator"));

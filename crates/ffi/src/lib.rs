@@ -18,6 +18,7 @@ mod boundary;
 mod callbacks;
 pub mod devices;
 pub mod frame;
+pub mod generator;
 mod handles;
 pub mod image_capture;
 pub mod status;
@@ -27,6 +28,7 @@ pub mod types;
 
 pub use devices::*;
 pub use frame::*;
+pub use generator::*;
 pub use image_capture::*;
 pub use status::lms_status;
 pub use stream::*;

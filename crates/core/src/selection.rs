@@ -580,7 +580,22 @@ pub(crate) fn following(
     let d = Defaults::of(caps).of_native(native);
     let spaces = shared_spaces(device, caps, native, &d, &ControlValues::new());
     match choose(&spaces, constraints) {
-        Ok((_, choice)) if !no_frame_yet => return choice.settings,
+        Ok((_, mut choice)) if !no_frame_yet => {
+            // Unasked, a track gets the frames' own pixel format (a camera's
+            // tracks get I420 by default; a generator's frames are the
+            // program's choice already).
+            let asks_format = std::iter::once(&constraints.basic)
+                .chain(&constraints.advanced)
+                .any(|set| set.get(Prop::PixelFormat).is_some());
+            if let (TrackSettings::Video(v), NativeMode::Video { format, .. }) =
+                (&mut choice.settings, native)
+            {
+                if !asks_format && *format != PixelFormat::Mjpeg {
+                    v.pixel_format = *format;
+                }
+            }
+            return choice.settings;
+        }
         _ => {}
     }
     match native {

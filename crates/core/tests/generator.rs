@@ -94,6 +94,25 @@ fn frames_written_reach_the_track_and_its_clone_byte_exact() {
 }
 
 #[test]
+fn an_unconstrained_track_gets_the_frames_own_pixel_format() {
+    let g = TrackGenerator::video(8).unwrap();
+    let track = g.track();
+    let i420 = track.clone_track();
+    i420.apply_constraints(&json!({"pixelFormat": "I420"})).unwrap();
+    for format in [PixelFormat::Rgba, PixelFormat::Nv12, PixelFormat::Yuy2] {
+        let p = picture(format, 32, 16, 9);
+        let (pl, st) = planes(&p);
+        g.write_video(format, 32, 16, 0, &pl, &st).unwrap();
+        assert_eq!(settings(&track).2, format.name());
+        let f = track.read(SECOND).unwrap();
+        assert!(f.video().unwrap().is(format, 32, 16));
+        assert_eq!(f.video().unwrap().bytes(), p.bytes(), "passed on as written");
+        assert_eq!(settings(&i420).2, "I420");
+        assert!(i420.read(SECOND).unwrap().video().unwrap().is(PixelFormat::I420, 32, 16));
+    }
+}
+
+#[test]
 fn frames_of_a_camera_pass_through_without_a_copy_and_keep_their_sequence_code() {
     let devices = common::unpaced();
     let camera = devices

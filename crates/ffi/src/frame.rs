@@ -1,7 +1,8 @@
 //! Frames: reading, callbacks, retaining and releasing.
 
 use std::ffi::c_void;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use lms_core::{Error, Frame, FrameData};
@@ -165,7 +166,13 @@ pub unsafe extern "C" fn lms_track_set_frame_callback(
             return t.set_frame_callback(None);
         };
         let data = UserData(user_data);
-        t.set_frame_callback(Some(Arc::new(move |frame: &Frame| {
+        // The first call waits until this function has dropped its own handle
+        // of the track: a callback that frees the last handle then stops the
+        // track at once, and is not called again.
+        let armed = Arc::new(Armed::default());
+        let ready = Arc::clone(&armed);
+        let result = t.set_frame_callback(Some(Arc::new(move |frame: &Frame| {
+            ready.wait();
             let handle = FRAMES.insert(FrameEntry {
                 frame: frame.clone(),
                 lent: true,
@@ -174,8 +181,40 @@ pub unsafe extern "C" fn lms_track_set_frame_callback(
             // SAFETY: the caller keeps `cb` and `user_data` valid while the callback is set.
             unsafe { data.frame(cb, &desc) };
             let _ = FRAMES.remove(handle);
-        })))
+        })));
+        drop(t);
+        armed.arm();
+        result
     })
+}
+
+/// Set once the setter of a frame callback no longer holds the track.
+#[derive(Default)]
+struct Armed {
+    set: AtomicBool,
+    lock: Mutex<()>,
+    changed: Condvar,
+}
+
+impl Armed {
+    fn arm(&self) {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.set.store(true, Ordering::Release);
+        self.changed.notify_all();
+    }
+
+    fn wait(&self) {
+        if self.set.load(Ordering::Acquire) {
+            return;
+        }
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while !self.set.load(Ordering::Acquire) {
+            guard = self
+                .changed
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
 }
 
 /// The sequence number the fake camera paints into every picture, read back

@@ -87,7 +87,9 @@ echo "== C: the consumer built with pkg-config (shared)"
 # shellcheck disable=SC2046 # pkg-config output is meant to be split into words
 "$CC" "${cflags[@]}" "$consumer" -o "$work/shared" $(pkg-config --cflags --libs localmediastream)
 run_consumer pc-shared "$work/shared" env LD_LIBRARY_PATH="$prefix/lib"
-if ! LD_LIBRARY_PATH=$prefix/lib ldd "$work/shared" | grep -q "liblocalmediastream.so.$major => $prefix/lib/"; then
+# grep reads ldd's whole output (no -q): under pipefail an early exit of grep
+# would make ldd die of SIGPIPE and the check fail although the line is there.
+if ! LD_LIBRARY_PATH=$prefix/lib ldd "$work/shared" | grep "liblocalmediastream.so.$major => $prefix/lib/" >/dev/null; then
     echo "  pc-shared      FAILED: the program does not load liblocalmediastream.so.$major from the prefix"
     LD_LIBRARY_PATH=$prefix/lib ldd "$work/shared" | sed 's/^/    /'
     failed=1
@@ -100,7 +102,7 @@ echo "  flags          $static_libs"
 # shellcheck disable=SC2046,SC2086
 "$CC" "${cflags[@]}" "$consumer" -o "$work/static" $(pkg-config --cflags localmediastream) $static_libs
 run_consumer pc-static "$work/static"
-if ldd "$work/static" | grep -q liblocalmediastream; then
+if ldd "$work/static" | grep liblocalmediastream >/dev/null; then
     echo "  static         FAILED: the program still needs liblocalmediastream.so"
     ldd "$work/static" | sed 's/^/    /'
     failed=1
@@ -118,7 +120,7 @@ for variant in shared static; do
         cmake --build "$dir" >>"$dir.log" 2>&1; then
         # CMake gives the build tree an rpath to the prefix's lib/.
         run_consumer "cmake-$variant" "$dir/app"
-        if [[ $variant == static ]] && ldd "$dir/app" | grep -q liblocalmediastream; then
+        if [[ $variant == static ]] && ldd "$dir/app" | grep liblocalmediastream >/dev/null; then
             echo "  cmake-static   FAILED: the program still needs liblocalmediastream.so"
             failed=1
         fi

@@ -120,6 +120,14 @@ def main() -> None:
     usage: lms.DeviceUsage = lms.fake_device_usage("fake:video:0")
     print(usage.opens, usage.closes, usage.is_open)
     lms.flush_events()
+    with lms.VideoTrackGenerator() as generator:
+        processed: lms.MediaStreamTrack = generator.track
+        generator.muted = False
+        muted: bool = generator.muted
+        generator.write(bytes(16 * 16 * 4), 0, format="RGBA", width=16, height=16)
+        picture: lms.Frame = processed.read(timeout=1.0)
+        generator.write(picture)
+        print(muted, generator.closed)
     try:
         lms.open(video={"width": {"exact": 0}})
     except lms.OverconstrainedError as e:

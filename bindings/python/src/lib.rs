@@ -14,6 +14,7 @@ mod detached;
 mod devices;
 mod errors;
 mod frame;
+mod generator;
 mod identity;
 mod image_capture;
 mod listeners;
@@ -30,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<track::PyTrackStats>()?;
     m.add_class::<frame::PyFrame>()?;
     m.add_class::<image_capture::PyImageCapture>()?;
+    m.add_class::<generator::PyVideoTrackGenerator>()?;
     m.add_class::<devices::PyDeviceInfo>()?;
     m.add_class::<devices::PyDeviceUsage>()?;
     m.add_class::<listeners::PyEvent>()?;

@@ -26,6 +26,7 @@ from ._native import ImageCapture as ImageCapture
 from ._native import MediaStream as MediaStream
 from ._native import MediaStreamTrack as MediaStreamTrack
 from ._native import TrackStats as TrackStats
+from ._native import VideoTrackGenerator as VideoTrackGenerator
 from ._native import __version__ as __version__
 from ._native import add_device_change_listener as add_device_change_listener
 from ._native import decode_sequence as decode_sequence
@@ -56,6 +57,7 @@ __all__ = [
     "NotReadableError",
     "OverconstrainedError",
     "TrackStats",
+    "VideoTrackGenerator",
     "__version__",
     "add_device_change_listener",
     "configure",

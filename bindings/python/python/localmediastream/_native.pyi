@@ -12,6 +12,7 @@ __all__ = [
     "TrackStats",
     "Frame",
     "ImageCapture",
+    "VideoTrackGenerator",
     "DeviceInfo",
     "DeviceUsage",
     "Event",
@@ -116,6 +117,39 @@ class ImageCapture:
         timeout: Optional[float] = None,
     ) -> bytes: ...
     def grab_frame(self, timeout: Optional[float] = None) -> Frame: ...
+
+# ---- processed video ----
+
+_RawPixelFormat: TypeAlias = Literal["I420", "NV12", "YUY2", "RGB24", "BGR24", "RGBA", "BGRA"]
+
+@final
+class VideoTrackGenerator:
+    def __new__(cls) -> VideoTrackGenerator: ...
+    @property
+    def track(self) -> MediaStreamTrack: ...
+    def write(
+        self,
+        frame: Any,
+        timestamp: Optional[int] = None,
+        *,
+        format: Optional[_RawPixelFormat] = None,
+        width: Optional[int] = None,
+        height: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def muted(self) -> bool: ...
+    @muted.setter
+    def muted(self, muted: bool) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        _exc_type: Optional[type[BaseException]] = None,
+        _exc: Optional[BaseException] = None,
+        _traceback: Optional[Any] = None,
+    ) -> bool: ...
 
 # ---- tracks and streams ----
 

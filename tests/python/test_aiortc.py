@@ -457,10 +457,17 @@ def test_bad_input() -> None:
     with pytest.raises(lms.TypeError):
         to_aiortc(42)  # type: ignore[arg-type]
     stream = lms.open(video=True, audio=True)
+    # A video track handed to the audio adapter, and the reverse.
+    with pytest.raises(lms.TypeError, match="sends audio tracks, not the video track"):
+        AiortcAudioTrack(stream.get_video_tracks()[0])
+    with pytest.raises(lms.TypeError, match="sends video tracks, not the audio track"):
+        AiortcVideoTrack(stream.get_audio_tracks()[0])
     stream.stop()
     for track in stream.get_tracks():
         with pytest.raises(lms.InvalidStateError):
             to_aiortc(track)
+        with pytest.raises(lms.InvalidStateError):
+            (AiortcVideoTrack if track.kind == "video" else AiortcAudioTrack)(track)
 
 
 def test_a_track_of_another_pixel_format_is_asked_for_i420() -> None:

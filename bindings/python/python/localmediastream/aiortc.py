@@ -79,15 +79,20 @@ def to_aiortc(track: _native.MediaStreamTrack) -> AiortcTrack:
     Raises ``localmediastream.TypeError`` for anything but a track, or a video
     track that cannot deliver I420; ``InvalidStateError`` for an ended track.
     """
-    if not isinstance(track, _native.MediaStreamTrack):
-        raise TypeError(
-            f"to_aiortc() takes a localmediastream.MediaStreamTrack, not {type(track).__name__}"
-        )
-    if track.ready_state == "ended":
-        raise InvalidStateError(f"to_aiortc(): the {track.kind} track {track.id} has ended")
+    _check_source(track, None, "to_aiortc()")
     if track.kind == "video":
         return AiortcVideoTrack(track)
     return AiortcAudioTrack(track)
+
+
+def _check_source(track: Any, kind: Optional[str], what: str) -> None:
+    """TypeError for anything but a track (of ``kind``), InvalidStateError for an ended one."""
+    if not isinstance(track, _native.MediaStreamTrack):
+        raise TypeError(f"{what} takes a localmediastream.MediaStreamTrack, not {type(track).__name__}")
+    if kind is not None and track.kind != kind:
+        raise TypeError(f"{what} sends {kind} tracks, not the {track.kind} track {track.id}")
+    if track.ready_state == "ended":
+        raise InvalidStateError(f"{what}: the {track.kind} track {track.id} has ended")
 
 
 class AiortcTrack(_AiortcMediaStreamTrack):
@@ -185,6 +190,7 @@ class AiortcVideoTrack(AiortcTrack):
     kind = "video"
 
     def __init__(self, source: _native.MediaStreamTrack) -> None:
+        _check_source(source, "video", "AiortcVideoTrack()")
         _require_i420(source)
         super().__init__(source)
         self._first_us: Optional[int] = None
@@ -281,6 +287,7 @@ class AiortcAudioTrack(AiortcTrack):
     kind = "audio"
 
     def __init__(self, source: _native.MediaStreamTrack) -> None:
+        _check_source(source, "audio", "AiortcAudioTrack()")
         settings = source.get_settings()
         wanted: dict[str, Any] = {}
         if settings.get("sampleFormat") != "s16":

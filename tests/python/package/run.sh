@@ -128,7 +128,9 @@ env "${pulse_env[@]}" PULSE_SERVER="unix:$pulse/native" parec --latency-msec=10 
   --format=s16le --channels=1 --device=speaker.monitor >/dev/null 2>&1 </dev/null &
 pids+=($!)
 [ "$(id -u)" = 0 ] || fail "hiding libasound.so.2 needs root (a private mount namespace)"
-libasound=$(ldconfig -p | awk '$1 == "libasound.so.2" && /x86-64/ {print $NF; exit}')
+# awk reads all of ldconfig's output (no early exit): under pipefail an early
+# exit could kill ldconfig with SIGPIPE and end the script with status 141.
+libasound=$(ldconfig -p | awk '$1 == "libasound.so.2" && /x86-64/ && !found {print $NF; found = 1}')
 [ -n "$libasound" ] || fail "ldconfig knows no libasound.so.2 (install libasound2)"
 libasound=$(readlink -f "$libasound")
 

@@ -75,7 +75,10 @@ export interface MediaTrackConstraintSet {
   sampleSize?: ConstrainULong;
   channelCount?: ConstrainULong;
   latency?: ConstrainDouble;
-  /** Also an `EchoCancellationModeEnum` value, `'all'` or `'remote-only'` (selects like `true` until there is audio processing). */
+  /**
+   * Also an `EchoCancellationModeEnum` value: `'remote-only'` cancels what the program plays (given to the
+   * core's render()); `'all'` will also cancel the system's output once loopback exists (like `true` for now).
+   */
   echoCancellation?:
     | ConstrainBoolean
     | 'all'
@@ -142,7 +145,8 @@ export interface MediaTrackSettings {
   sampleSize?: number;
   channelCount?: number;
   latency?: number;
-  echoCancellation?: boolean;
+  /** `true`, `false`, `'all'` or `'remote-only'`: what the track's constraints chose. */
+  echoCancellation?: boolean | 'all' | 'remote-only';
   autoGainControl?: boolean;
   noiseSuppression?: boolean;
   voiceIsolation?: boolean;
@@ -181,7 +185,8 @@ export interface MediaTrackCapabilities {
   sampleSize?: ULongRange;
   channelCount?: ULongRange;
   latency?: DoubleRange;
-  echoCancellation?: boolean[];
+  /** Every microphone: `[true, false, 'all', 'remote-only']`. */
+  echoCancellation?: (boolean | 'all' | 'remote-only')[];
   autoGainControl?: boolean[];
   noiseSuppression?: boolean[];
   voiceIsolation?: boolean[];

@@ -50,10 +50,14 @@ test('constraint values are converted as WebIDL converts them; long strings are 
   await assert.rejects(wide.applyConstraints({ aspectRatio: Infinity }), typeErrorMentioning(/aspectRatio/));
   await assert.rejects(gum({ video: { advanced: [{ frameRate: -Infinity }] } }), typeErrorMentioning(/advanced\[0\]\.frameRate/));
   wide.stop();
-  await assert.rejects(gum({ audio: { echoCancellation: { exact: 'all' } } }), overconstrained('echoCancellation'));
   await assert.rejects(gum({ audio: { voiceIsolation: { exact: true } } }), overconstrained('voiceIsolation'));
+  // echoCancellation is (boolean or EchoCancellationModeEnum): the strings are modes of their own.
+  const [all] = (await open({ audio: { echoCancellation: { exact: 'all' } } })).getTracks();
+  assert.equal(all.getSettings().echoCancellation, 'all');
+  all.stop();
   const [t] = (await open({ audio: { echoCancellation: 'remote-only', voiceIsolation: true } })).getTracks();
-  assert.equal(t.getSettings().echoCancellation, false);
+  assert.equal(t.getSettings().echoCancellation, 'remote-only');
+  assert.deepEqual(t.getCapabilities().echoCancellation, [true, false, 'all', 'remote-only']);
   assert.equal(t.getSettings().voiceIsolation, false);
   assert.deepEqual(t.getCapabilities().voiceIsolation, [false]);
   // Chromium: a constraint string over 500 UTF-16 code units is a TypeError.

@@ -36,7 +36,7 @@ def test_rule_01_no_kind_requested_is_a_type_error() -> None:
         ({"video": {"facingMode": {"exact": ""}}}, "facingMode"),
         ({"video": {"deviceId": {"exact": "nope"}}}, "deviceId"),
         ({"audio": {"deviceId": {"exact": "nope"}}}, "deviceId"),
-        ({"audio": {"echoCancellation": {"exact": True}}}, "echoCancellation"),
+        ({"audio": {"voiceIsolation": {"exact": True}}}, "voiceIsolation"),
         ({"video": {"height": {"max": 0}}}, "height"),
     ],
 )

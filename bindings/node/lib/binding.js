@@ -122,7 +122,7 @@ function load() {
     `localmediastream: no native addon for this platform (${id}).\n` +
       `  - the platform package ${packageName} is not installed: ${why};\n` +
       `  - ${local}.\n` +
-      `To build from source (Rust >= 1.89, a C compiler, and on Linux libasound2-dev): in a checkout of ` +
+      `To build from source (Rust >= 1.91, a C compiler, and on Linux libasound2-dev): in a checkout of ` +
       `localmediastream, run scripts/setup, then \`npm ci && npm run build\` in bindings/node.`,
   );
 }

@@ -12,6 +12,14 @@
 //! `LMS_FAKE_VIDEO_FILE` / `LMS_FAKE_AUDIO_FILE` (a path, optionally ending in
 //! `%noloop`: the file devices, which also put `file` first in the backends).
 //!
+//! A fake microphone may be described by an object instead of a count:
+//! `{"label": "Mic", "toneHz": 1000, "signal": "tone+noise", "amplitude": 0.5,
+//! "noiseAmplitude": 0.05, "echo": {"delayMs": 50, "gain": 0.5}}`. `signal` is what
+//! it hears (`tone`, the default, `noise`, `tone+noise`, `silence` or `voice`,
+//! a speech-like buzz in syllables); `echo`
+//! adds what `render()` was given, as a speaker beside it would (played at the
+//! microphone's pace, `delayMs` later, times `gain`): for testing audio processing.
+//!
 //! File devices through the document:
 //! ```json
 //! {"backends": ["file"],
@@ -28,6 +36,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
+use crate::backend::fake_mic::{FakeEcho, FakeSignal, FakeSound};
 use crate::error::{Error, Result};
 
 /// Backends this build knows, in enumeration order.
@@ -84,6 +93,27 @@ pub struct FakeAudioConfig {
     pub label: Option<String>,
     /// Frequency of its sine, Hz.
     pub tone_hz: f64,
+    /// What it hears: `tone` (default), `noise`, `tone+noise`, `silence`.
+    pub signal: FakeSignal,
+    /// Peak of the sine, 0..=1 (default 0.5).
+    pub amplitude: f32,
+    /// Peak of the white noise, 0..=1 (default 0.05).
+    pub noise_amplitude: f32,
+    /// A speaker it hears: the far end given to `render()`, delayed and attenuated.
+    pub echo: Option<FakeEcho>,
+}
+
+impl FakeAudioConfig {
+    /// How it sounds.
+    pub fn sound(&self) -> FakeSound {
+        FakeSound {
+            signal: self.signal,
+            tone_hz: self.tone_hz,
+            amplitude: self.amplitude,
+            noise_amplitude: self.noise_amplitude,
+            echo: self.echo,
+        }
+    }
 }
 
 /// The fake backend's devices and pacing.
@@ -200,10 +230,7 @@ impl Default for FakeConfig {
                 facing_mode: Some("user".into()),
                 ..Default::default()
             }],
-            audio: vec![FakeAudioConfig {
-                label: None,
-                tone_hz: 440.0,
-            }],
+            audio: vec![FakeAudioConfig::default()],
         }
     }
 }
@@ -435,9 +462,14 @@ fn parse_fake_list<T: Default>(
 
 impl Default for FakeAudioConfig {
     fn default() -> Self {
+        let sound = FakeSound::default();
         FakeAudioConfig {
             label: None,
-            tone_hz: 440.0,
+            tone_hz: sound.tone_hz,
+            signal: sound.signal,
+            amplitude: sound.amplitude,
+            noise_amplitude: sound.noise_amplitude,
+            echo: None,
         }
     }
 }
@@ -480,14 +512,76 @@ fn parse_fake_audio(v: &Value, what: &str, index: usize) -> Result<FakeAudioConf
         match key.as_str() {
             "label" => mic.label = Some(string(value, &at)?),
             "toneHz" => mic.tone_hz = frequency(value, &at)?,
+            "signal" => {
+                mic.signal = value
+                    .as_str()
+                    .and_then(FakeSignal::from_name)
+                    .ok_or_else(|| {
+                        Error::Type(format!(
+                            "{at}: expected \"tone\", \"noise\", \"tone+noise\", \"silence\" or \"voice\", got {value}"
+                        ))
+                    })?
+            }
+            "amplitude" => mic.amplitude = unit(value, &at)?,
+            "noiseAmplitude" => mic.noise_amplitude = unit(value, &at)?,
+            "echo" => mic.echo = echo(value, &at)?,
             other => {
                 return Err(Error::Type(format!(
-                    "{what}[{index}]: unknown key \"{other}\" (known: label, toneHz)"
+                    "{what}[{index}]: unknown key \"{other}\" (known: label, toneHz, signal, amplitude, noiseAmplitude, echo)"
                 )))
             }
         }
     }
     Ok(mic)
+}
+
+/// A level from 0 to 1.
+fn unit(v: &Value, what: &str) -> Result<f32> {
+    match v.as_f64() {
+        Some(n) if (0.0..=1.0).contains(&n) => Ok(n as f32),
+        _ => Err(Error::Type(format!(
+            "{what}: expected a number from 0 to 1, got {v}"
+        ))),
+    }
+}
+
+/// A fake microphone's `echo`: `null` (none) or `{"delayMs": 0..=1000, "gain": 0..=1}`
+/// (defaults 50 ms and 0.5).
+fn echo(v: &Value, what: &str) -> Result<Option<FakeEcho>> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let obj = v.as_object().ok_or_else(|| {
+        Error::Type(format!(
+            "{what}: expected null or an object like {{\"delayMs\": 50, \"gain\": 0.5}}, got {v}"
+        ))
+    })?;
+    let mut echo = FakeEcho {
+        delay_ms: 50.0,
+        gain: 0.5,
+    };
+    for (key, value) in obj {
+        let at = format!("{what}.{key}");
+        match key.as_str() {
+            "delayMs" => {
+                echo.delay_ms = match value.as_f64() {
+                    Some(n) if (0.0..=1000.0).contains(&n) => n,
+                    _ => {
+                        return Err(Error::Type(format!(
+                            "{at}: expected milliseconds from 0 to 1000, got {value}"
+                        )))
+                    }
+                }
+            }
+            "gain" => echo.gain = unit(value, &at)?,
+            other => {
+                return Err(Error::Type(format!(
+                    "{what}: unknown key \"{other}\" (known: delayMs, gain)"
+                )))
+            }
+        }
+    }
+    Ok(Some(echo))
 }
 
 fn pacing(v: &Value, what: &str) -> Result<Pacing> {

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::audio::{EchoCancellation, Processing};
 use crate::controls::{caps_json, ControlCaps};
 use crate::frame::{PixelFormat, SampleFormat};
 use crate::kind::MediaKind;
@@ -84,6 +85,10 @@ pub enum Capabilities {
         latency: Range<f64>,
         default_sample_rate: u32,
         default_channels: u16,
+        /// The processing a track gets when it asks for none (every microphone offers every
+        /// processing): all on for real microphones, as browsers do; off for fake and file
+        /// ones, whose purpose is sample-exact tests.
+        default_processing: Processing,
     },
 }
 
@@ -163,14 +168,11 @@ impl Capabilities {
                     "latency".into(),
                     json!({"min": latency.min, "max": latency.max}),
                 );
-                for p in [
-                    "echoCancellation",
-                    "autoGainControl",
-                    "noiseSuppression",
-                    "voiceIsolation",
-                ] {
-                    m.insert(p.into(), json!([false]));
-                }
+                let echo: Vec<Value> = EchoCancellation::ALL.iter().map(|e| e.to_json()).collect();
+                m.insert("echoCancellation".into(), Value::Array(echo));
+                m.insert("autoGainControl".into(), json!([true, false]));
+                m.insert("noiseSuppression".into(), json!([true, false]));
+                m.insert("voiceIsolation".into(), json!([false]));
                 let formats: Vec<&str> = SampleFormat::ALL.iter().map(|f| f.name()).collect();
                 m.insert("sampleFormat".into(), json!(formats));
             }

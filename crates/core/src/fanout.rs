@@ -6,9 +6,15 @@
 //! tracks get a black picture / silence of their own shape (one cached buffer
 //! per shape). Frame-rate decimation is per track. Runs on the capture thread
 //! only, and never blocks: queues drop their oldest frame when full.
+//!
+//! Audio tracks that ask for processing (echo cancellation, noise suppression,
+//! gain control) are fed from a processed stream instead of the device's: one
+//! [`Processor`] per distinct processing, run once per captured chunk before
+//! the tracks' own resampling and chunking.
 
 use std::sync::Arc;
 
+use crate::audio::processing::{ProcessingKey, Processor};
 use crate::audio::{AudioAdapter, AudioTarget};
 use crate::backend::file::mjpeg::JpegDecoderI420;
 use crate::frame::{AudioBuffer, Frame, FrameData, PixelFormat, Samples, VideoBuffer};
@@ -51,12 +57,25 @@ struct AudioTargetState {
     last_used: u64,
 }
 
+/// One distinct processing of the source's audio, shared by every track that asks for it.
+struct ProcessorState {
+    key: ProcessingKey,
+    /// The device's rate and channels it was made for.
+    source: (u32, u16),
+    processor: Processor,
+    /// The captured chunk it last processed (`frames_seen`), and whether that worked.
+    ran_at: u64,
+    ran_ok: bool,
+    last_used: u64,
+}
+
 /// Per-source fan-out state (lives behind the source's fan-out lock).
 pub(crate) struct Fanout {
     native: NativeMode,
     frames_seen: u64,
     video: Vec<VideoTarget>,
     audio: Vec<AudioTargetState>,
+    processors: Vec<ProcessorState>,
     converted_now: Vec<(VideoKey, Frame)>,
     /// Made when a raw track first asks for pictures of a JPEG source.
     jpeg: Option<Box<JpegDecoderI420>>,
@@ -72,6 +91,7 @@ impl Fanout {
             frames_seen: 0,
             video: Vec::new(),
             audio: Vec::new(),
+            processors: Vec::new(),
             converted_now: Vec::new(),
             jpeg: None,
             video_pool_size: TARGET_POOL_SIZE,
@@ -90,6 +110,8 @@ impl Fanout {
             .retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
         self.audio
             .retain(|t| now - t.last_used <= TARGET_IDLE_FRAMES);
+        self.processors
+            .retain(|p| now - p.last_used <= TARGET_IDLE_FRAMES);
     }
 
     fn deliver_video(&mut self, frame: &Frame, src: &VideoBuffer, sinks: &[Arc<TrackSink>]) {
@@ -244,7 +266,9 @@ impl Fanout {
             let t = match self.audio.iter().position(|t| t.settings == *s) {
                 Some(i) => &mut self.audio[i],
                 None => {
-                    self.audio.push(AudioTargetState::new(s.clone(), src, now));
+                    let processed = !s.processing.is_off();
+                    self.audio
+                        .push(AudioTargetState::new(s.clone(), src, processed, now));
                     let last = self.audio.len() - 1;
                     &mut self.audio[last]
                 }
@@ -254,7 +278,18 @@ impl Fanout {
         }
         for t in self.audio.iter_mut().filter(|t| t.last_used == now) {
             t.pool.allow(pool_size + t.burst + HELD_FRAMES);
-            t.produce(frame, src);
+            if t.settings.processing.is_off() {
+                t.produce(frame, src);
+                continue;
+            }
+            let key = t.settings.processing.key();
+            match processed(&mut self.processors, key, src, now) {
+                Some(p) => t.produce_processed(frame, p.blocks()),
+                None => {
+                    t.produced.clear();
+                    t.lost = 0;
+                }
+            }
         }
         self.push_produced(sinks, now);
     }
@@ -314,20 +349,83 @@ impl Fanout {
     }
 }
 
+/// The processor for `key`, made on first use, run on the captured chunk `src` once per
+/// captured chunk (`now`); `None` when it cannot be made or failed.
+fn processed<'a>(
+    processors: &'a mut Vec<ProcessorState>,
+    key: ProcessingKey,
+    src: &AudioBuffer,
+    now: u64,
+) -> Option<&'a Processor> {
+    let source = (src.sample_rate(), src.channels());
+    let i = match processors
+        .iter()
+        .position(|p| p.key == key && p.source == source)
+    {
+        Some(i) => i,
+        None => {
+            let processing = crate::audio::Processing {
+                echo_cancellation: if key.echo {
+                    crate::audio::EchoCancellation::On
+                } else {
+                    crate::audio::EchoCancellation::Off
+                },
+                noise_suppression: key.noise,
+                auto_gain_control: key.gain,
+            };
+            let processor = Processor::new(processing, src.sample_rate(), src.channels()).ok()?;
+            processors.push(ProcessorState {
+                key,
+                source,
+                processor,
+                ran_at: 0,
+                ran_ok: false,
+                last_used: now,
+            });
+            processors.len() - 1
+        }
+    };
+    let p = &mut processors[i];
+    p.last_used = now;
+    if p.ran_at != now {
+        p.ran_at = now;
+        p.ran_ok = p.processor.push(src).is_ok();
+    }
+    p.ran_ok.then_some(&p.processor)
+}
+
 impl AudioTargetState {
-    fn new(settings: AudioSettings, src: &AudioBuffer, now: u64) -> AudioTargetState {
-        let identity = src.is(
-            settings.sample_format,
-            settings.sample_rate,
-            settings.channels,
-            settings.chunk_frames(),
-        );
+    /// A target fed from the device's chunks like `src`, or (`processed`) from a processor's
+    /// 10 ms blocks of them.
+    fn new(
+        settings: AudioSettings,
+        src: &AudioBuffer,
+        processed: bool,
+        now: u64,
+    ) -> AudioTargetState {
+        // What the adapter is fed: the device's chunks, or the processor's blocks.
+        let (src_rate, src_channels, src_frames) = if processed {
+            let rate = crate::audio::processing::processing_rate(src.sample_rate());
+            let frames = (src.frames() as u64 * u64::from(rate))
+                .div_ceil(u64::from(src.sample_rate().max(1))) as usize
+                + (rate / 100) as usize;
+            (rate, src.channels().clamp(1, 2), frames)
+        } else {
+            (src.sample_rate(), src.channels(), src.frames())
+        };
+        let identity = !processed
+            && src.is(
+                settings.sample_format,
+                settings.sample_rate,
+                settings.channels,
+                settings.chunk_frames(),
+            );
         let adapter = if identity {
             None
         } else {
             AudioAdapter::new(
-                src.sample_rate(),
-                src.channels(),
+                src_rate,
+                src_channels,
                 AudioTarget {
                     format: settings.sample_format,
                     sample_rate: settings.sample_rate,
@@ -340,8 +438,8 @@ impl AudioTargetState {
         // Out per captured chunk: its frames at the target rate, plus whatever the
         // resampler held back (at most its latency), cut into chunks.
         let chunk = settings.chunk_frames().max(1);
-        let rate_in = u64::from(src.sample_rate().max(1));
-        let most_out = (src.frames() as u64 * u64::from(settings.sample_rate)).div_ceil(rate_in)
+        let rate_in = u64::from(src_rate.max(1));
+        let most_out = (src_frames as u64 * u64::from(settings.sample_rate)).div_ceil(rate_in)
             as usize
             + adapter.as_ref().map_or(0, AudioAdapter::latency_frames);
         let burst = if adapter.is_some() {
@@ -390,6 +488,24 @@ impl AudioTargetState {
         self.anchor_us = frame.timestamp_us();
         let mut emit = self.emitter(adapter.source_rate(), true);
         let _ = adapter.push(src, &mut emit);
+        drop(emit);
+        self.adapter = Some(adapter);
+    }
+
+    /// Turn the processed blocks of one device chunk into this target's chunks, dated from
+    /// the device chunk's timestamp as [`AudioTargetState::produce`] dates them.
+    fn produce_processed(&mut self, frame: &Frame, blocks: &[AudioBuffer]) {
+        self.produced.clear();
+        self.lost = 0;
+        let Some(mut adapter) = self.adapter.take() else {
+            return;
+        };
+        self.frames_in += blocks.iter().map(|b| b.frames() as u64).sum::<u64>();
+        self.anchor_us = frame.timestamp_us();
+        let mut emit = self.emitter(adapter.source_rate(), true);
+        for block in blocks {
+            let _ = adapter.push(block, &mut emit);
+        }
         drop(emit);
         self.adapter = Some(adapter);
     }

@@ -150,7 +150,10 @@ impl Prop {
             | Prop::SampleFormat
             | Prop::WhiteBalanceMode
             | Prop::ExposureMode
-            | Prop::FocusMode => PropType::Str,
+            | Prop::FocusMode
+            // `(boolean or DOMString)`: selected as the strings "true", "false", "all" and
+            // "remote-only" (see `crate::audio::EchoCancellation::token`).
+            | Prop::EchoCancellation => PropType::Str,
             Prop::Width
             | Prop::Height
             | Prop::SampleRate
@@ -171,8 +174,7 @@ impl Prop {
             | Prop::Pan
             | Prop::Tilt
             | Prop::Zoom => PropType::Double,
-            Prop::EchoCancellation
-            | Prop::AutoGainControl
+            Prop::AutoGainControl
             | Prop::NoiseSuppression
             | Prop::VoiceIsolation
             | Prop::Torch => PropType::Bool,

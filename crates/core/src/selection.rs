@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use crate::audio::{EchoCancellation, Processing};
 use crate::constraints::{select_settings, Chosen, Interval, Space, TrackConstraints};
 use crate::controls::{Control, ControlCap, ControlCaps, ControlValues};
 use crate::device::{
@@ -61,6 +62,7 @@ pub(crate) struct Defaults {
     pub sample_rate: u32,
     pub channels: u16,
     pub latency: f64,
+    pub processing: Processing,
 }
 
 impl Defaults {
@@ -73,6 +75,7 @@ impl Defaults {
             sample_rate: 48_000,
             channels: 1,
             latency: crate::device::DEFAULT_LATENCY,
+            processing: Processing::OFF,
         };
         match caps {
             Capabilities::Video {
@@ -87,9 +90,11 @@ impl Defaults {
             Capabilities::Audio {
                 default_sample_rate,
                 default_channels,
+                default_processing,
                 ..
             } => {
-                (d.sample_rate, d.channels) = (*default_sample_rate, *default_channels);
+                (d.sample_rate, d.channels, d.processing) =
+                    (*default_sample_rate, *default_channels, *default_processing);
             }
         }
         d
@@ -102,8 +107,12 @@ impl Defaults {
                 (self.width, self.height, self.frame_rate) = (v.width, v.height, v.frame_rate)
             }
             TrackSettings::Audio(a) => {
-                (self.sample_rate, self.channels, self.latency) =
-                    (a.sample_rate, a.channels, a.latency)
+                (
+                    self.sample_rate,
+                    self.channels,
+                    self.latency,
+                    self.processing,
+                ) = (a.sample_rate, a.channels, a.latency, a.processing)
             }
         }
         self
@@ -147,16 +156,53 @@ fn base_space(device: &DeviceInfo, d: &Defaults, video: bool) -> Space {
         s.defaults.insert(Prop::SampleRate, d.sample_rate as f64);
         s.defaults.insert(Prop::ChannelCount, d.channels as f64);
         s.defaults.insert(Prop::Latency, d.latency);
-        for p in [
-            Prop::EchoCancellation,
-            Prop::AutoGainControl,
-            Prop::NoiseSuppression,
-            Prop::VoiceIsolation,
-        ] {
-            s.bools.insert(p, false);
-        }
+        add_processing(&mut s, &d.processing);
     }
     s
+}
+
+/// Audio processing in a space: every microphone can have each kind on or off, per track
+/// (the default first, so that it is chosen when nothing is asked); `echoCancellation` also
+/// takes its modes, as tokens (see [`EchoCancellation::token`]). `voiceIsolation` is not
+/// offered.
+fn add_processing(s: &mut Space, default: &Processing) {
+    let echo = default.echo_cancellation;
+    let mut modes = vec![echo.token().to_string()];
+    modes.extend(
+        EchoCancellation::ALL
+            .iter()
+            .filter(|e| **e != echo)
+            .map(|e| e.token().to_string()),
+    );
+    s.choices.insert(Prop::EchoCancellation, modes);
+    for (prop, on) in [
+        (Prop::NoiseSuppression, default.noise_suppression),
+        (Prop::AutoGainControl, default.auto_gain_control),
+    ] {
+        s.flags.insert(prop, vec![on, !on]);
+    }
+    s.bools.insert(Prop::VoiceIsolation, false);
+}
+
+/// The processing chosen in a space (see [`add_processing`]).
+fn chosen_processing(c: &Chosen) -> Processing {
+    Processing {
+        echo_cancellation: c
+            .strs
+            .get(&Prop::EchoCancellation)
+            .and_then(|t| EchoCancellation::from_token(t))
+            .unwrap_or_default(),
+        noise_suppression: c
+            .bools
+            .get(&Prop::NoiseSuppression)
+            .copied()
+            .unwrap_or(false),
+        auto_gain_control: c
+            .bools
+            .get(&Prop::AutoGainControl)
+            .copied()
+            .unwrap_or(false),
+    }
 }
 
 /// The camera's controls in a space: numeric ones as ranges with steps
@@ -541,6 +587,7 @@ fn audio_settings(c: &Chosen, format: SampleFormat) -> AudioSettings {
         channels: num(c, Prop::ChannelCount, 1.0).round().max(1.0) as u16,
         sample_format: format,
         latency: num(c, Prop::Latency, crate::device::DEFAULT_LATENCY),
+        processing: chosen_processing(c),
     }
 }
 
@@ -622,6 +669,7 @@ pub(crate) fn following(
             channels: *channels,
             sample_format: *format,
             latency: crate::device::DEFAULT_LATENCY,
+            processing: Processing::OFF,
         }),
     }
 }
@@ -652,4 +700,70 @@ pub(crate) fn choose_for_source(
         ));
     }
     choose(&candidates, constraints).map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::MediaKind;
+    use serde_json::json;
+
+    fn microphone(default_processing: Processing) -> (DeviceInfo, Capabilities) {
+        let device = DeviceInfo {
+            device_id: "mic".into(),
+            kind: MediaKind::Audio,
+            label: "Microphone".into(),
+            group_id: "group".into(),
+        };
+        let caps = Capabilities::Audio {
+            modes: vec![AudioMode {
+                format: SampleFormat::F32,
+                sample_rate: Range::exactly(48_000),
+                channels: Range::exactly(1),
+            }],
+            latency: Range::new(0.001, 0.5),
+            default_sample_rate: 48_000,
+            default_channels: 1,
+            default_processing,
+        };
+        (device, caps)
+    }
+
+    fn processing_for(default_processing: Processing, asked: serde_json::Value) -> Processing {
+        let (device, caps) = microphone(default_processing);
+        let spaces = fresh_spaces(&device, &caps, &Defaults::of(&caps), &ControlValues::new());
+        let constraints = TrackConstraints::from_value(&asked, MediaKind::Audio).unwrap();
+        let (_, choice) = choose(&spaces, &constraints).unwrap();
+        choice.settings.audio().expect("audio settings").processing
+    }
+
+    #[test]
+    fn a_real_microphone_processes_by_default_as_browsers_do() {
+        assert_eq!(processing_for(Processing::ON, json!({})), Processing::ON);
+        let without_noise = processing_for(Processing::ON, json!({"noiseSuppression": false}));
+        assert_eq!(
+            without_noise,
+            Processing {
+                noise_suppression: false,
+                ..Processing::ON
+            }
+        );
+        let all = processing_for(
+            Processing::ON,
+            json!({"echoCancellation": {"exact": "all"}}),
+        );
+        assert_eq!(all.echo_cancellation, EchoCancellation::All);
+        let off =
+            json!({"echoCancellation": false, "autoGainControl": false, "noiseSuppression": false});
+        assert!(processing_for(Processing::ON, off).is_off());
+    }
+
+    #[test]
+    fn a_fake_or_file_microphone_processes_only_on_request() {
+        assert_eq!(processing_for(Processing::OFF, json!({})), Processing::OFF);
+        let asked = json!({"echoCancellation": true, "autoGainControl": {"exact": true}});
+        let p = processing_for(Processing::OFF, asked);
+        assert_eq!(p.echo_cancellation, EchoCancellation::On);
+        assert!(p.auto_gain_control && !p.noise_suppression);
+    }
 }

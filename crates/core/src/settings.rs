@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::audio::Processing;
 use crate::device::DeviceInfo;
 use crate::frame::{PixelFormat, SampleFormat};
 
@@ -47,6 +48,8 @@ pub struct AudioSettings {
     pub sample_format: SampleFormat,
     /// Chunk duration in seconds.
     pub latency: f64,
+    /// Echo cancellation, noise suppression, gain control.
+    pub processing: Processing,
 }
 
 impl AudioSettings {
@@ -94,9 +97,9 @@ impl TrackSettings {
                 "channelCount": s.channels,
                 "latency": s.latency,
                 "sampleFormat": s.sample_format.name(),
-                "echoCancellation": false,
-                "autoGainControl": false,
-                "noiseSuppression": false,
+                "echoCancellation": s.processing.echo_cancellation.to_json(),
+                "autoGainControl": s.processing.auto_gain_control,
+                "noiseSuppression": s.processing.noise_suppression,
                 "voiceIsolation": false,
             }),
         };

@@ -32,25 +32,12 @@ fn rule_02_an_impossible_required_constraint_is_overconstrained_naming_it() {
         (r#"{"video": {"facingMode": {"exact": ""}}}"#, "facingMode"),
         (r#"{"video": {"deviceId": {"exact": "nope"}}}"#, "deviceId"),
         (r#"{"audio": {"deviceId": {"exact": "nope"}}}"#, "deviceId"),
-        (
-            r#"{"audio": {"echoCancellation": {"exact": true}}}"#,
-            "echoCancellation",
-        ),
         (r#"{"video": {"height": {"max": 0}}}"#, "height"),
         // `[Clamp] unsigned long`: -1 is 0, so this is impossible, not malformed.
         (r#"{"video": {"width": {"max": -1}}}"#, "width"),
         (
             r#"{"audio": {"voiceIsolation": {"exact": true}}}"#,
             "voiceIsolation",
-        ),
-        // An EchoCancellationModeEnum value selects like true (no processing yet).
-        (
-            r#"{"audio": {"echoCancellation": {"exact": "all"}}}"#,
-            "echoCancellation",
-        ),
-        (
-            r#"{"audio": {"echoCancellation": {"exact": "remote-only"}}}"#,
-            "echoCancellation",
         ),
     ];
     for (c, name) in cases {
@@ -61,7 +48,7 @@ fn rule_02_an_impossible_required_constraint_is_overconstrained_naming_it() {
 }
 
 #[test]
-fn echo_cancellation_modes_and_voice_isolation_as_ideals_are_accepted_and_report_false() {
+fn echo_cancellation_modes_select_as_themselves_and_voice_isolation_reports_false() {
     let md = unpaced();
     let s = md
         .get_user_media_json(
@@ -71,10 +58,22 @@ fn echo_cancellation_modes_and_voice_isolation_as_ideals_are_accepted_and_report
         .unwrap();
     let t = &s.get_audio_tracks()[0];
     let settings = t.settings_json();
-    assert_eq!(settings["echoCancellation"], json!(false));
+    // The advanced set is required and can be met: it wins over the basic ideal.
+    assert_eq!(settings["echoCancellation"], json!("remote-only"));
     assert_eq!(settings["voiceIsolation"], json!(false));
     assert_eq!(t.get_capabilities()["voiceIsolation"], json!([false]));
     assert_eq!(t.get_constraints()["echoCancellation"], json!("all"));
+    for (asked, reported) in [
+        (json!({"exact": "all"}), json!("all")),
+        (json!({"exact": "remote-only"}), json!("remote-only")),
+        (json!({"exact": true}), json!(true)),
+        (json!(false), json!(false)),
+    ] {
+        let c = json!({"audio": {"echoCancellation": asked}}).to_string();
+        let s = md.get_user_media_json(&c).unwrap();
+        let settings = s.get_audio_tracks()[0].settings_json();
+        assert_eq!(settings["echoCancellation"], reported, "{c}");
+    }
     let e = error_of(&md, r#"{"audio": {"echoCancellation": "on"}}"#);
     assert_eq!(e.name(), "TypeError", "{e}");
 }

@@ -31,11 +31,16 @@ fn a_tone_file_arrives_through_cpal_exactly_and_converted() {
         .expect("capabilities");
     assert_eq!(caps["sampleRate"]["max"], 48_000, "{caps}");
     assert_eq!(caps["channelCount"]["max"], 2, "{caps}");
+    assert_eq!(
+        caps["noiseSuppression"],
+        serde_json::json!([true, false]),
+        "{caps}"
+    );
 
     // 48 kHz stereo f32: the file's samples, none lost or repeated.
     let stream = md
         .get_user_media_json(
-            r#"{"audio": {"sampleRate": 48000, "channelCount": 2, "sampleSize": 32}}"#,
+            r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 48000, "channelCount": 2, "sampleSize": 32}}"#,
         )
         .expect("capture from cpal");
     let track = stream.get_audio_tracks().remove(0);
@@ -75,7 +80,7 @@ fn a_tone_file_arrives_through_cpal_exactly_and_converted() {
 
     // 16 kHz mono, converted by the core from the 48 kHz stereo device.
     let stream = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 16000, "channelCount": 1}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 16000, "channelCount": 1}}"#)
         .expect("capture converted");
     let track = stream.get_audio_tracks().remove(0);
     let settings = track.settings_json();
@@ -98,6 +103,17 @@ fn a_tone_file_arrives_through_cpal_exactly_and_converted() {
         (2, 2),
         "closed after the last track"
     );
+
+    // A real microphone processes by default, as browsers do (the tracks above asked for
+    // none, and got the device's samples as they are).
+    let processed = md
+        .get_user_media_json(r#"{"audio": true}"#)
+        .expect("default track");
+    let settings = processed.get_audio_tracks()[0].settings_json();
+    for p in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+        assert_eq!(settings[p], true, "{p}: {settings}");
+    }
+    processed.stop();
 
     // A device that is not there: an error, not a panic.
     let err = md

@@ -94,7 +94,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     // 48 kHz stereo in the default 10 ms chunks, paced by the wall clock.
     let opened_us = monotonic_us();
     let stream = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 2}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 48000, "channelCount": 2}}"#)
         .expect("capture through PulseAudio");
     let track = stream.get_audio_tracks().remove(0);
     let settings = track.settings_json();
@@ -133,7 +133,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     // latency 50 ms: 2,400-frame chunks, one every 50 ms.
     let opened_us = monotonic_us();
     let stream = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "latency": 0.05}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 48000, "latency": 0.05}}"#)
         .expect("capture at 50 ms latency");
     let track = stream.get_audio_tracks().remove(0);
     let settings = track.settings_json();
@@ -157,10 +157,10 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     // Two tracks on one microphone at different rates: one device open, each
     // track in its own format and both in real time.
     let native = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 2}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 48000, "channelCount": 2}}"#)
         .expect("the first track");
     let converted = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 16000, "channelCount": 1}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 16000, "channelCount": 1}}"#)
         .expect("a second track on the same microphone");
     let (high, low) = (
         native.get_audio_tracks().remove(0),
@@ -208,7 +208,7 @@ fn pulseaudio_paces_capture_latency_sets_chunks_and_a_dead_server_ends_tracks() 
     let opened_us = monotonic_us();
     let stream = md
         .get_user_media_json(
-            r#"{"audio": {"sampleRate": 16000, "channelCount": 1, "latency": 0.02}}"#,
+            r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 16000, "channelCount": 1, "latency": 0.02}}"#,
         )
         .expect("capture resampled");
     let track = stream.get_audio_tracks().remove(0);

@@ -24,10 +24,10 @@ fn cpal_capture_allocates_nothing_per_chunk() {
     let _pulse = PulseServer::start();
     let md = media_devices();
     let native = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 48000, "channelCount": 2}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 48000, "channelCount": 2}}"#)
         .expect("capture");
     let resampled = md
-        .get_user_media_json(r#"{"audio": {"sampleRate": 16000, "channelCount": 1}}"#)
+        .get_user_media_json(r#"{"audio": {"echoCancellation": false, "noiseSuppression": false, "autoGainControl": false, "sampleRate": 16000, "channelCount": 1}}"#)
         .expect("a second, resampled track");
     let tracks = [
         native.get_audio_tracks().remove(0),

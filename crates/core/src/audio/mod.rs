@@ -6,6 +6,9 @@
 //!   and re-chunking from a device's native chunks to a track's [`AudioTarget`].
 //! - [`convert`]: the sample conversions and the channel-mixing rule every part of the crate
 //!   shares, so that a WAV file, a real microphone and the fake one agree to the last bit.
+//! - [`processing`]: echo cancellation, noise suppression and gain control (sonora), run per
+//!   source for each distinct [`Processing`] its tracks ask for, fed by the far end that
+//!   [`render()`] receives.
 //! - [`testing`]: signal measurements (frequency, largest step) that tests reuse.
 
 mod adapt;
@@ -13,11 +16,15 @@ mod adapt;
 mod adapt_tests;
 mod chunker;
 pub mod convert;
+pub mod processing;
+pub mod render;
 mod resample;
 pub mod testing;
 mod tone;
 
 pub use adapt::{AudioAdapter, AudioTarget};
+pub use processing::{EchoCancellation, Processing};
+pub use render::render;
 pub use tone::Tone;
 
 /// Lowest sample rate an adapter accepts, on either side (Hz).

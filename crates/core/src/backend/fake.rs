@@ -4,7 +4,8 @@
 //! The camera renders I420 at any size up to its maximum (3840x2160, 60 fps)
 //! with a moving pattern and the frame's sequence number painted in (see
 //! [`crate::video::decode_sequence`]); the microphone plays a phase-continuous
-//! sine. Test controls make device loss, `mute` and `devicechange` testable:
+//! sine (or noise, or silence, and an echo of the far end: see
+//! [`crate::backend::fake_mic`]). Test controls make device loss, `mute` and `devicechange` testable:
 //! `disconnect`, `reconnect`, `mute`, `unmute`, `fail` (a live device breaks;
 //! it stays listed), `busy` / `free` (opening it fails with `NotReadableError`),
 //! `controls-refuse` / `controls-accept` (a camera's control writes fail with
@@ -20,9 +21,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::audio::Tone;
+use crate::audio::Processing;
 use crate::backend::capture_thread::{CaptureThread, StopFlag};
 use crate::backend::fake_controls::{self, FakeControls};
+use crate::backend::fake_mic::{FakeSound, MicSignal};
 use crate::backend::pacing::{drop_for_want_of_buffer, wait_turn};
 use crate::backend::usage::DeviceUsage;
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
@@ -54,7 +56,7 @@ pub const ACTIONS: [&str; 9] = [
 
 struct FakeDevice {
     entry: DeviceEntry,
-    tone_hz: f64,
+    sound: FakeSound,
     connected: bool,
     busy: bool,
     muted: Arc<AtomicBool>,
@@ -107,7 +109,7 @@ impl FakeBackend {
                         default_frame_rate: 30.0f64.min(fps),
                     },
                 },
-                0.0,
+                FakeSound::default(),
             ));
         }
         for (i, mic) in config.audio.iter().enumerate() {
@@ -131,9 +133,11 @@ impl FakeBackend {
                         latency: Range::new(0.001, 0.5),
                         default_sample_rate: 48_000,
                         default_channels: 1,
+                        // Fake microphones are for sample-exact tests: processing only on request.
+                        default_processing: Processing::OFF,
                     },
                 },
-                mic.tone_hz,
+                mic.sound(),
             ));
         }
         FakeBackend {
@@ -164,11 +168,11 @@ fn info(kind: MediaKind, index: usize, label: String) -> DeviceInfo {
 }
 
 impl FakeDevice {
-    fn new(entry: DeviceEntry, tone_hz: f64) -> FakeDevice {
+    fn new(entry: DeviceEntry, sound: FakeSound) -> FakeDevice {
         let camera = entry.info.kind == MediaKind::Video;
         FakeDevice {
             entry,
-            tone_hz,
+            sound,
             connected: true,
             busy: false,
             muted: Arc::new(AtomicBool::new(false)),
@@ -235,7 +239,7 @@ impl Backend for FakeBackend {
                 channels,
                 chunk_frames,
             } => {
-                let tone = Tone::new(device.tone_hz, sample_rate, channels, 0.5);
+                let tone = MicSignal::new(&device.sound, sample_rate, channels);
                 let shape = (format, sample_rate, channels, chunk_frames);
                 let sink = sink.clone();
                 CaptureThread::spawn(name, move |stop| {
@@ -434,7 +438,7 @@ fn unreachable_size() -> VideoBuffer {
 fn run_audio(
     stop: &StopFlag,
     sink: &SourceSink,
-    mut tone: Tone,
+    mut tone: MicSignal,
     (format, rate, channels, chunk): (SampleFormat, u32, u16, usize),
     pacing: Pacing,
     muted: &AtomicBool,
@@ -465,6 +469,7 @@ fn run_audio(
             }
             continue;
         };
+        tone.listen();
         if let Some(buf) = data.audio_mut() {
             tone.fill(buf.samples_mut());
         }

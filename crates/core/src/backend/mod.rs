@@ -6,6 +6,7 @@ pub mod capture_thread;
 pub mod cpal;
 pub mod fake;
 pub mod fake_controls;
+pub mod fake_mic;
 pub mod file;
 #[cfg(all(
     feature = "nokhwa",

@@ -36,7 +36,8 @@ pub const MAX_CONSTRAINT_STRING_LEN: usize = 500;
 pub const MAX_CONSTRAINT_STRING_SEQ_LEN: usize = 100;
 
 /// The `EchoCancellationModeEnum` values `echoCancellation` takes besides `true` and `false`.
-/// Until there is audio processing they select like `true`.
+/// `echoCancellation` is a [`Constraint::Str`] of tokens: `"true"`, `"false"` (for the
+/// booleans) and these (see [`crate::audio::EchoCancellation::token`]).
 pub const ECHO_CANCELLATION_MODES: [&str; 2] = ["all", "remote-only"];
 
 /// The argument of `getUserMedia()`: what to capture, one entry per kind.
@@ -294,6 +295,9 @@ impl Constraint {
 
     fn from_value(v: &Value, prop: Prop, bare: Bare, path: &str) -> Result<Self> {
         let at = |field: &str| format!("{path}{}{field}", prop.name());
+        if prop == Prop::EchoCancellation {
+            return echo_cancellation(v, bare, &at(""));
+        }
         if let (true, Value::Bool(b)) = (prop.accepts_bool(), v) {
             // `pan: true` asks for a camera that has the control (Image Capture).
             let b = Some(*b);
@@ -386,19 +390,6 @@ impl Constraint {
             }
             PropType::Bool => {
                 let c = match v {
-                    Value::String(_) if prop == Prop::EchoCancellation => {
-                        let b = Some(boolean(v, prop, &at(""))?);
-                        match bare {
-                            Bare::Ideal => BoolConstraint {
-                                ideal: b,
-                                exact: None,
-                            },
-                            Bare::Exact => BoolConstraint {
-                                exact: b,
-                                ideal: None,
-                            },
-                        }
-                    }
                     Value::Bool(b) => match bare {
                         Bare::Ideal => BoolConstraint {
                             ideal: Some(*b),
@@ -412,7 +403,7 @@ impl Constraint {
                     Value::Object(m) => {
                         let field = |name: &str| {
                             m.get(name)
-                                .map(|v| boolean(v, prop, &at(&format!(".{name}"))))
+                                .map(|v| boolean(v, &at(&format!(".{name}"))))
                                 .transpose()
                         };
                         BoolConstraint {
@@ -421,14 +412,8 @@ impl Constraint {
                         }
                     }
                     other => {
-                        let modes = if prop == Prop::EchoCancellation {
-                            ", \"all\", \"remote-only\""
-                        } else {
-                            ""
-                        };
                         return Err(Error::Type(format!(
-                            "{}: expected true, false{modes} or an object with exact or ideal, \
-                             got {}",
+                            "{}: expected true, false or an object with exact or ideal, got {}",
                             at(""),
                             describe_type(other)
                         )));
@@ -437,6 +422,62 @@ impl Constraint {
                 Ok(Constraint::Bool(c))
             }
         }
+    }
+}
+
+/// `echoCancellation` (`ConstrainBooleanOrDOMString` with `EchoCancellationModeEnum`
+/// strings): a string constraint over the tokens `"true"`, `"false"`, `"all"`,
+/// `"remote-only"`, so that the four values select as four distinct settings.
+fn echo_cancellation(v: &Value, bare: Bare, at: &str) -> Result<Constraint> {
+    let c = match v {
+        Value::Bool(_) | Value::String(_) => {
+            let token = Some(vec![echo_token(v, at)?]);
+            match bare {
+                Bare::Ideal => StrConstraint {
+                    ideal: token,
+                    exact: None,
+                },
+                Bare::Exact => StrConstraint {
+                    exact: token,
+                    ideal: None,
+                },
+            }
+        }
+        Value::Object(m) => {
+            let field = |name: &str| {
+                m.get(name)
+                    .map(|v| echo_token(v, &format!("{at}.{name}")).map(|t| vec![t]))
+                    .transpose()
+            };
+            StrConstraint {
+                exact: field("exact")?,
+                ideal: field("ideal")?,
+            }
+        }
+        other => {
+            return Err(Error::Type(format!(
+                "{at}: expected true, false, \"all\", \"remote-only\" or an object with exact \
+                 or ideal, got {}",
+                describe_type(other)
+            )))
+        }
+    };
+    Ok(Constraint::Str(c))
+}
+
+/// One `echoCancellation` value as its token.
+fn echo_token(v: &Value, at: &str) -> Result<String> {
+    match v {
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::String(s) if ECHO_CANCELLATION_MODES.contains(&s.as_str()) => Ok(s.clone()),
+        Value::String(s) => Err(Error::Type(format!(
+            "{at}: {} is not a valid value (expected true, false, \"all\" or \"remote-only\")",
+            quoted(s)
+        ))),
+        other => Err(Error::Type(format!(
+            "{at}: expected true, false, \"all\" or \"remote-only\", got {}",
+            describe_type(other)
+        ))),
     }
 }
 
@@ -521,22 +562,10 @@ fn checked_len<'a>(s: &'a str, at: &str) -> Result<&'a str> {
     Ok(s)
 }
 
-/// A boolean; for `echoCancellation` also an `EchoCancellationModeEnum` string, which selects
-/// like `true` until there is audio processing.
-fn boolean(v: &Value, prop: Prop, at: &str) -> Result<bool> {
+/// A boolean.
+fn boolean(v: &Value, at: &str) -> Result<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
-        Value::String(s) if prop == Prop::EchoCancellation => {
-            if ECHO_CANCELLATION_MODES.contains(&s.as_str()) {
-                Ok(true)
-            } else {
-                Err(Error::Type(format!(
-                    "{at}: {} is not a valid value (expected true, false, \"all\" or \
-                     \"remote-only\")",
-                    quoted(s)
-                )))
-            }
-        }
         other => Err(Error::Type(format!(
             "{at}: expected true or false, got {}",
             describe_type(other)

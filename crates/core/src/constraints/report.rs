@@ -26,7 +26,7 @@ pub(super) enum Offer {
 /// The `OverconstrainedError` for a required constraint that no candidate can meet, given what
 /// the candidates left at that point offer for the property.
 pub(super) fn unsatisfiable(prop: Prop, c: &Constraint, offers: &[Offer]) -> Error {
-    let asked = asked(c);
+    let asked = asked(prop, c);
     if let Constraint::Num(n) = c {
         let lo = n
             .min
@@ -47,7 +47,7 @@ pub(super) fn unsatisfiable(prop: Prop, c: &Constraint, offers: &[Offer]) -> Err
             return Error::overconstrained(prop.name(), "no value can be in an empty exact list");
         }
     }
-    let why = match available(offers) {
+    let why = match available(prop, offers) {
         Some(available) => format!("no device can deliver {asked} (available {available})"),
         None => format!("no device can deliver {asked} (no device reports {prop})"),
     };
@@ -55,7 +55,7 @@ pub(super) fn unsatisfiable(prop: Prop, c: &Constraint, offers: &[Offer]) -> Err
 }
 
 /// The required part of a constraint: `min 100 and max 200`, `exact "nope"`, `exact true`.
-fn asked(c: &Constraint) -> String {
+fn asked(prop: Prop, c: &Constraint) -> String {
     match c {
         Constraint::Num(n) => [("exact", n.exact), ("min", n.min), ("max", n.max)]
             .into_iter()
@@ -64,21 +64,21 @@ fn asked(c: &Constraint) -> String {
             .join(" and "),
         Constraint::Str(s) => match s.exact.as_deref().unwrap_or_default() {
             [] => "exact []".into(),
-            [one] => format!("exact {}", quote(one)),
-            many => format!("exact one of {}", list(many.iter().map(|s| quote(s)))),
+            [one] => format!("exact {}", shown(prop, one)),
+            many => format!("exact one of {}", list(many.iter().map(|s| shown(prop, s)))),
         },
         Constraint::Bool(b) => b.exact.map_or_else(String::new, |b| format!("exact {b}")),
     }
 }
 
 /// The distinct offers, listed: `1..3840`, `640, 1280`, `"user", "environment"`.
-fn available(offers: &[Offer]) -> Option<String> {
+fn available(prop: Prop, offers: &[Offer]) -> Option<String> {
     let mut ranges: Vec<Interval> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for offer in offers {
         match offer {
             Offer::Range(r) => ranges.push(*r),
-            Offer::Text(s) => texts.push(quote(s)),
+            Offer::Text(s) => texts.push(shown(prop, s)),
             Offer::Flag(b) => texts.push(b.to_string()),
         }
     }
@@ -105,6 +105,15 @@ fn list(items: impl Iterator<Item = String>) -> String {
         items.push("...".into());
     }
     items.join(", ")
+}
+
+/// A string value of `prop` as it reads in JSON: quoted, but for `echoCancellation`'s
+/// boolean tokens (`true`, `false`).
+fn shown(prop: Prop, s: &str) -> String {
+    match s {
+        "true" | "false" if prop == Prop::EchoCancellation => s.to_string(),
+        _ => quote(s),
+    }
 }
 
 /// A string as JSON, cut to [`MAX_QUOTED_CHARS`] characters.

@@ -60,6 +60,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use cpal::traits::{DeviceTrait, HostTrait};
 
+use crate::audio::Processing;
 use crate::backend::usage::{DeviceUsage, UsageTable};
 use crate::backend::{Backend, ChangeNotifier, Driver, SourceSink};
 use crate::device::{AudioMode, Capabilities, DeviceEntry, DeviceInfo, Range};
@@ -278,6 +279,8 @@ fn capabilities(device: &cpal::Device) -> Option<Capabilities> {
         latency,
         default_sample_rate: rate,
         default_channels: channels,
+        // As browsers do: echo cancellation, noise suppression and gain control on.
+        default_processing: Processing::ON,
     })
 }
 

@@ -37,6 +37,7 @@ pub mod y4m;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::audio::Processing;
 use crate::backend::capture_thread::CaptureThread;
 use crate::backend::{Backend, Driver, SourceSink};
 use crate::config::{FileConfig, FileSpec};
@@ -193,6 +194,8 @@ fn audio_capabilities(file: Option<&AudioFile>) -> Capabilities {
         latency: LATENCY,
         default_sample_rate: rate.max,
         default_channels: channels.max,
+        // A file plays its samples as they are unless a track asks for processing.
+        default_processing: Processing::OFF,
     }
 }
 

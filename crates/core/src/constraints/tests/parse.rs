@@ -173,12 +173,12 @@ fn string_constraints_take_a_string_a_list_or_exact_and_ideal() {
 #[test]
 fn boolean_constraints_take_a_boolean_or_exact_and_ideal() {
     let audio = TrackConstraints::from_value(
-        &json!({"echoCancellation": true, "noiseSuppression": {"exact": false}}),
+        &json!({"autoGainControl": true, "noiseSuppression": {"exact": false}}),
         MediaKind::Audio,
     )
     .unwrap();
     assert_eq!(
-        audio.basic.get(Prop::EchoCancellation),
+        audio.basic.get(Prop::AutoGainControl),
         Some(&Constraint::Bool(BoolConstraint {
             exact: None,
             ideal: Some(true)
@@ -278,47 +278,48 @@ fn voice_isolation_is_an_audio_boolean_constraint() {
 }
 
 #[test]
-fn echo_cancellation_takes_the_mode_strings_which_select_like_true() {
+fn echo_cancellation_is_a_string_constraint_over_its_four_values() {
+    let tokens = |t: &[&str]| Some(t.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     let audio = TrackConstraints::from_value(
         &json!({
             "echoCancellation": {"exact": "all", "ideal": "remote-only"},
-            "advanced": [{"echoCancellation": "remote-only"}, {"echoCancellation": {"ideal": "all"}}],
+            "advanced": [{"echoCancellation": "remote-only"}, {"echoCancellation": {"ideal": true}}],
         }),
         MediaKind::Audio,
     )
     .unwrap();
     assert_eq!(
         audio.basic.get(Prop::EchoCancellation),
-        Some(&Constraint::Bool(BoolConstraint {
-            exact: Some(true),
-            ideal: Some(true)
+        Some(&Constraint::Str(StrConstraint {
+            exact: tokens(&["all"]),
+            ideal: tokens(&["remote-only"])
         }))
     );
     assert_eq!(
         audio.advanced[0].get(Prop::EchoCancellation),
-        Some(&Constraint::Bool(BoolConstraint {
-            exact: Some(true),
+        Some(&Constraint::Str(StrConstraint {
+            exact: tokens(&["remote-only"]),
             ideal: None
         }))
     );
     assert_eq!(
         audio.advanced[1].get(Prop::EchoCancellation),
-        Some(&Constraint::Bool(BoolConstraint {
+        Some(&Constraint::Str(StrConstraint {
             exact: None,
-            ideal: Some(true)
+            ideal: tokens(&["true"])
         }))
     );
-    let bare = TrackConstraints::from_value(&json!({"echoCancellation": "all"}), MediaKind::Audio)
+    let bare = TrackConstraints::from_value(&json!({"echoCancellation": false}), MediaKind::Audio)
         .unwrap();
     assert_eq!(
         bare.basic.get(Prop::EchoCancellation),
-        Some(&Constraint::Bool(BoolConstraint {
+        Some(&Constraint::Str(StrConstraint {
             exact: None,
-            ideal: Some(true)
+            ideal: tokens(&["false"])
         }))
     );
     // getConstraints() gives back what was asked.
-    assert_eq!(bare.raw, json!({"echoCancellation": "all"}));
+    assert_eq!(bare.raw, json!({"echoCancellation": false}));
 }
 
 #[test]

@@ -72,8 +72,10 @@ fn microphone(echo_cancellation: bool) -> Space {
             (Prop::ChannelCount, Interval::new(1.0, 2.0)),
             (Prop::Latency, Interval::new(0.001, 0.1)),
         ]),
-        strs: BTreeMap::from([(Prop::DeviceId, "mic".to_string())]),
-        bools: BTreeMap::from([(Prop::EchoCancellation, echo_cancellation)]),
+        strs: BTreeMap::from([
+            (Prop::DeviceId, "mic".to_string()),
+            (Prop::EchoCancellation, echo_cancellation.to_string()),
+        ]),
         defaults: BTreeMap::from([
             (Prop::SampleRate, 48000.0),
             (Prop::ChannelCount, 1.0),
@@ -145,13 +147,13 @@ fn string_ideal_distance_is_zero_when_among_the_ideals_else_one() {
 
 #[test]
 fn boolean_ideal_distance_is_zero_when_equal_else_one() {
-    let no_echo = settings(&[], &[], &[(Prop::EchoCancellation, false)]);
+    let no_noise = settings(&[], &[], &[(Prop::NoiseSuppression, false)]);
     assert_eq!(
-        fitness_distance(&no_echo, &audio(json!({"echoCancellation": true})).basic),
+        fitness_distance(&no_noise, &audio(json!({"noiseSuppression": true})).basic),
         1.0
     );
     assert_eq!(
-        fitness_distance(&no_echo, &audio(json!({"echoCancellation": false})).basic),
+        fitness_distance(&no_noise, &audio(json!({"noiseSuppression": false})).basic),
         0.0
     );
 }
@@ -161,7 +163,7 @@ fn an_unsatisfied_required_constraint_is_infinitely_far() {
     let at_640 = settings(
         &[(Prop::Width, 640.0)],
         &[(Prop::DeviceId, "a")],
-        &[(Prop::EchoCancellation, false)],
+        &[(Prop::NoiseSuppression, false)],
     );
     let far = |c: Value| fitness_distance(&at_640, &video(c).basic);
     assert_eq!(far(json!({"width": {"min": 641}})), f64::INFINITY);
@@ -171,11 +173,11 @@ fn an_unsatisfied_required_constraint_is_infinitely_far() {
     );
     assert_eq!(far(json!({"deviceId": {"exact": "b"}})), f64::INFINITY);
     assert_eq!(far(json!({"width": {"min": 640, "max": 640}})), 0.0);
-    let echo = fitness_distance(
+    let noise = fitness_distance(
         &at_640,
-        &audio(json!({"echoCancellation": {"exact": true}})).basic,
+        &audio(json!({"noiseSuppression": {"exact": true}})).basic,
     );
-    assert_eq!(echo, f64::INFINITY);
+    assert_eq!(noise, f64::INFINITY);
 }
 
 #[test]
@@ -480,7 +482,7 @@ fn defaults_are_chosen_where_the_constraints_have_no_ideal() {
     assert_eq!(chosen.nums[&Prop::SampleRate], 48000.0);
     assert_eq!(chosen.nums[&Prop::ChannelCount], 1.0);
     assert_eq!(chosen.nums[&Prop::Latency], 0.01);
-    assert!(!chosen.bools[&Prop::EchoCancellation]);
+    assert_eq!(chosen.strs[&Prop::EchoCancellation], "false");
 }
 
 #[test]
@@ -783,17 +785,28 @@ fn a_negative_max_width_clamps_to_zero_and_is_overconstrained_not_a_type_error()
 }
 
 #[test]
-fn an_echo_cancellation_mode_selects_like_true() {
+fn an_echo_cancellation_mode_selects_only_itself() {
     let exact = audio(json!({"echoCancellation": {"exact": "all"}}));
-    let (constraint, _) = overconstrained(&[microphone(false)], &exact);
+    let (constraint, _) = overconstrained(&[microphone(false), microphone(true)], &exact);
     assert_eq!(constraint, "echoCancellation");
-    assert!(
-        select_settings(&[microphone(false), microphone(true)], &exact).is_ok_and(|(i, _)| i == 1)
+    let mut every_mode = microphone(false);
+    every_mode.choices.insert(
+        Prop::EchoCancellation,
+        ["false", "true", "all", "remote-only"]
+            .map(String::from)
+            .to_vec(),
     );
+    let (_, chosen) = select_settings(std::slice::from_ref(&every_mode), &exact).unwrap();
+    assert_eq!(chosen.strs[&Prop::EchoCancellation], "all");
     let ideal = audio(json!({"echoCancellation": "remote-only"}));
-    let (_, chosen) = select_settings(&[microphone(false)], &ideal).unwrap();
-    assert!(!chosen.bools[&Prop::EchoCancellation]);
-    assert!(
-        select_settings(&[microphone(false), microphone(true)], &ideal).is_ok_and(|(i, _)| i == 1)
-    );
+    let (_, chosen) = select_settings(&[microphone(false), microphone(true)], &ideal).unwrap();
+    assert_eq!(chosen.strs[&Prop::EchoCancellation], "false");
+    let (_, chosen) = select_settings(&[every_mode], &ideal).unwrap();
+    assert_eq!(chosen.strs[&Prop::EchoCancellation], "remote-only");
+    let (_, chosen) = select_settings(
+        &[microphone(false), microphone(true)],
+        &audio(json!({"echoCancellation": true})),
+    )
+    .unwrap();
+    assert_eq!(chosen.strs[&Prop::EchoCancellation], "true");
 }

@@ -98,7 +98,8 @@ fn an_unconstrained_track_gets_the_frames_own_pixel_format() {
     let g = TrackGenerator::video(8).unwrap();
     let track = g.track();
     let i420 = track.clone_track();
-    i420.apply_constraints(&json!({"pixelFormat": "I420"})).unwrap();
+    i420.apply_constraints(&json!({"pixelFormat": "I420"}))
+        .unwrap();
     for format in [PixelFormat::Rgba, PixelFormat::Nv12, PixelFormat::Yuy2] {
         let p = picture(format, 32, 16, 9);
         let (pl, st) = planes(&p);
@@ -106,9 +107,18 @@ fn an_unconstrained_track_gets_the_frames_own_pixel_format() {
         assert_eq!(settings(&track).2, format.name());
         let f = track.read(SECOND).unwrap();
         assert!(f.video().unwrap().is(format, 32, 16));
-        assert_eq!(f.video().unwrap().bytes(), p.bytes(), "passed on as written");
+        assert_eq!(
+            f.video().unwrap().bytes(),
+            p.bytes(),
+            "passed on as written"
+        );
         assert_eq!(settings(&i420).2, "I420");
-        assert!(i420.read(SECOND).unwrap().video().unwrap().is(PixelFormat::I420, 32, 16));
+        assert!(i420
+            .read(SECOND)
+            .unwrap()
+            .video()
+            .unwrap()
+            .is(PixelFormat::I420, 32, 16));
     }
 }
 

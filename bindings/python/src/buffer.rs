@@ -42,18 +42,18 @@ struct PlaneBuffer {
 /// `Py_buffer` as CPython has laid it out since 3.3 (PyO3 declares it only for
 /// 3.11+ under the stable ABI, where it joined the limited API unchanged).
 #[repr(C)]
-struct PyBufferView {
-    buf: *mut c_void,
-    obj: *mut ffi::PyObject,
-    len: ffi::Py_ssize_t,
-    itemsize: ffi::Py_ssize_t,
-    readonly: c_int,
-    ndim: c_int,
-    format: *mut c_char,
-    shape: *mut ffi::Py_ssize_t,
-    strides: *mut ffi::Py_ssize_t,
-    suboffsets: *mut ffi::Py_ssize_t,
-    internal: *mut c_void,
+pub(crate) struct PyBufferView {
+    pub(crate) buf: *mut c_void,
+    pub(crate) obj: *mut ffi::PyObject,
+    pub(crate) len: ffi::Py_ssize_t,
+    pub(crate) itemsize: ffi::Py_ssize_t,
+    pub(crate) readonly: c_int,
+    pub(crate) ndim: c_int,
+    pub(crate) format: *mut c_char,
+    pub(crate) shape: *mut ffi::Py_ssize_t,
+    pub(crate) strides: *mut ffi::Py_ssize_t,
+    pub(crate) suboffsets: *mut ffi::Py_ssize_t,
+    pub(crate) internal: *mut c_void,
 }
 
 // Request flags (Include/pybuffer.h; stable values).

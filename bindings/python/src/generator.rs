@@ -165,7 +165,7 @@ fn plane_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Plane> {
 mod export {
     //! Reading a buffer in place through `PyObject_GetBuffer`.
 
-    use std::ffi::{c_char, c_int, c_void, CStr};
+    use std::ffi::{c_int, CStr};
     use std::ptr;
 
     use pyo3::ffi;
@@ -173,21 +173,7 @@ mod export {
 
     use super::{copied, not_bytes, Hold, Plane};
 
-    /// `Py_buffer` as CPython has laid it out since 3.3 (see `buffer.rs`).
-    #[repr(C)]
-    struct RawBuffer {
-        buf: *mut c_void,
-        obj: *mut ffi::PyObject,
-        len: ffi::Py_ssize_t,
-        itemsize: ffi::Py_ssize_t,
-        readonly: c_int,
-        ndim: c_int,
-        format: *mut c_char,
-        shape: *mut ffi::Py_ssize_t,
-        strides: *mut ffi::Py_ssize_t,
-        suboffsets: *mut ffi::Py_ssize_t,
-        internal: *mut c_void,
-    }
+    use crate::buffer::PyBufferView as RawBuffer;
 
     extern "C" {
         fn PyObject_GetBuffer(obj: *mut ffi::PyObject, view: *mut RawBuffer, flags: c_int)

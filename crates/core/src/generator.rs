@@ -379,7 +379,15 @@ fn check_picture(
                 format.name()
             ));
         }
-        let needed = stride * (rows - 1) + row;
+        let Some(needed) = stride
+            .checked_mul(rows - 1)
+            .and_then(|n| n.checked_add(row))
+        else {
+            return bad(format!(
+                "plane {i} of a {width}x{height} {} picture: stride {stride} is too large",
+                format.name()
+            ));
+        };
         if len < needed {
             return bad(format!(
                 "plane {i} of a {width}x{height} {} picture needs {needed} bytes at stride {stride}, got {len}",
@@ -455,6 +463,15 @@ mod tests {
         assert!(e.message().contains("plane 2"), "{e}");
         let e = check_picture(PixelFormat::I420, 16, 16, &[&y, &c, &c], &[8, 8, 8]).unwrap_err();
         assert!(e.message().contains("stride is 8"), "{e}");
+        let e = check_picture(
+            PixelFormat::I420,
+            16,
+            16,
+            &[&y, &c, &c],
+            &[usize::MAX, 8, 8],
+        )
+        .unwrap_err();
+        assert!(e.message().contains("too large"), "{e}");
         let e = check_picture(PixelFormat::Rgba, 0, 16, &[&y], &[0]).unwrap_err();
         assert!(e.message().contains("0x16"), "{e}");
     }

@@ -4,6 +4,12 @@
 //! before each block, as it would in a call. Printed beside the budget we hold it to:
 //! 10 ms of CPU per second of audio (1% of a core) for all three.
 //!
+//! Then what each feature does to real speech (espeak-ng, the scenes of
+//! `tests/speech_processing.rs`, played through a file microphone): ERLE and the near-end
+//! level for echo cancellation, the noise reduction and speech level for noise
+//! suppression, the output level for gain control, each beside issue 18's goal. Without
+//! espeak-ng those figures are left out (scripts/setup installs it).
+//!
 //! `cargo bench -p lms-core --bench audio_processing`
 
 use std::hint::black_box;
@@ -12,6 +18,10 @@ use std::time::Duration;
 use lms_core::audio::processing::Processor;
 use lms_core::audio::{render, EchoCancellation, Processing};
 use lms_core::{AudioBuffer, SampleFormat, Samples};
+use serde_json::json;
+
+#[path = "../tests/speech_support/mod.rs"]
+mod speech_support;
 
 /// Seconds of audio processed per measurement.
 const SECONDS: usize = 10;
@@ -79,6 +89,68 @@ fn measure(processing: Processing, channels: u16) -> (f64, f64) {
     (per_second_ms, per_block_us)
 }
 
+/// Track constraints: exactly the processing asked, mono at 48 kHz.
+fn constraints(echo: bool, noise: bool, gain: bool) -> serde_json::Value {
+    json!({"echoCancellation": {"exact": echo}, "noiseSuppression": {"exact": noise},
+           "autoGainControl": {"exact": gain}, "sampleRate": {"exact": 48_000},
+           "channelCount": {"exact": 1}})
+}
+
+/// What each feature does to espeak-ng's speech, beside issue 18's goals.
+fn speech_figures() -> Result<(), String> {
+    use speech_support::*;
+    let dir = TempDir::new();
+    println!("on espeak-ng speech through a file microphone (issue 18's goals in brackets):");
+
+    let scene = EchoScene::new(dir.path())?;
+    let path = dir.path().join("near-end.wav");
+    write_f32_wav(&path, &scene.mic);
+    let f = scene.figures(&play(
+        &path,
+        constraints(true, false, false),
+        Some(&scene.far),
+    ));
+    println!(
+        "  AEC3  ERLE {:5.1} dB on far-end-only speech after 2 s [>= 20]; near end alone \
+         {:+.1} dB [within 6]; double talk: near end {:+.1} dB (raw {:+.1} dB)",
+        f.erle, f.near_change, f.double_talk_kept, f.double_talk_raw
+    );
+
+    let scene = NoiseScene::new(dir.path())?;
+    let path = dir.path().join("noisy.wav");
+    write_f32_wav(&path, &scene.mic);
+    let f = scene.figures(&play(&path, constraints(false, true, false), None));
+    let worst = f
+        .noise_reduction
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    println!(
+        "  NS    noise alone {worst:5.1} dB lower at least [>= 15] at {:.1} dB SNR; speech \
+         {:+.1} dB from clean [within 3]",
+        scene.snr(),
+        f.speech_vs_clean
+    );
+
+    let mut clean = Vec::new();
+    let mut at = seconds(0.3);
+    for text in FAR_TEXTS {
+        let s = speech(dir.path(), FAR_VOICE, text, -40.0)?;
+        at = place(&mut clean, &s, at).end + seconds(0.4);
+    }
+    clean.resize(at.next_multiple_of(BLOCK), 0.0);
+    let path = dir.path().join("quiet.wav");
+    write_f32_wav(&path, &clean);
+    let out = play(&path, constraints(false, false, true), None);
+    let frames = active_frames(&clean, seconds(3.0)..clean.len());
+    println!(
+        "  AGC2  speech at {:.1} dBFS comes out at {:.1} dBFS after 3 s [-30..-15]",
+        db(energy_over(&clean, &frames)),
+        db(energy_over(&out, &frames))
+    );
+    Ok(())
+}
+
 fn main() {
     let off = Processing::OFF;
     let features = [
@@ -123,5 +195,8 @@ fn main() {
                 if channels == 1 { "mono" } else { "stereo" }
             );
         }
+    }
+    if let Err(e) = speech_figures() {
+        println!("  speech figures left out: {e}");
     }
 }

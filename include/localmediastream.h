@@ -214,6 +214,36 @@ typedef struct lms_track_stats {
 extern "C" {
 #endif // __cplusplus
 
+// Give the echo cancellers the audio the program plays (the far end, what
+// its speakers play): `frames` frames of `channels` interleaved float
+// samples (`frames * channels` floats at `samples`), at `sample_rate` Hz,
+// in the order they are played and as they are played (at most 500 ms
+// ahead: a far end further ahead loses its oldest audio). The library
+// converts it to 48 kHz mono; any rate and channel count in range may be
+// passed, and they may change from one call to the next.
+//
+// Every audio track with `echoCancellation` `true` or `"remote-only"`
+// removes this audio from what its microphone hears; tracks with it off are
+// not affected. `"all"` cancels what the system's output plays instead
+// (this audio included, when it is played there), recorded from the
+// output's monitor where a sound server is in use, and this audio where
+// none is. The far end is process-wide: every echo
+// canceller of the process gets every call's audio. The samples are copied
+// during the call and not used after it. Never blocks on capture (a far
+// end that stops or never comes leaves capture running, without echo
+// cancellation). Any thread; calls from several threads are taken one at a
+// time, and the audio of each call is kept whole.
+//
+// `samples` may be NULL only when `frames` is 0 (nothing to render: LMS_OK).
+//
+// Errors, with nothing rendered: LMS_ERR_TYPE naming the argument for a
+// `sample_rate` outside 8000 to 384000, `channels` outside 1 to 32, a
+// sample that is NaN or infinite (the message gives its index), or
+// `frames * channels` floats that do not fit in memory;
+// LMS_ERR_INVALID_ARGUMENT for NULL `samples` with `frames` > 0, or
+// `samples` not aligned for float.
+enum lms_status lms_audio_render(const float *samples, size_t frames, uint32_t sample_rate, uint16_t channels);
+
 // The library version, e.g. "0.1.0". Static: never free it.
 const char *lms_version(void);
 
@@ -242,9 +272,11 @@ enum lms_status lms_configure(const char *config_json);
 void lms_string_free(char *s);
 
 // `enumerateDevices()`: a JSON array of `{"deviceId", "kind", "label",
-// "groupId"}` ("audioinput" / "videoinput"): microphones first, then cameras,
-// each kind's system default first (the specification's order), the same
-// order on every call while nothing changes. Free `*out_json` with
+// "groupId"}` ("audioinput" / "videoinput" / "audiooutput"): microphones
+// first, then cameras, then audio outputs (listed, never captured from; with
+// a sound server each output's monitor is an "audioinput" of its own, "Monitor
+// of ..."), each kind's system default first (the specification's order),
+// the same order on every call while nothing changes. Free `*out_json` with
 // `lms_string_free`.
 enum lms_status lms_enumerate_devices(char **out_json);
 
@@ -253,7 +285,8 @@ enum lms_status lms_enumerate_devices(char **out_json);
 enum lms_status lms_get_supported_constraints(char **out_json);
 
 // The capabilities of a device (as `getCapabilities()` of a track on it) as
-// JSON. LMS_ERR_NOT_FOUND for an unknown id. Free `*out_json` with `lms_string_free`.
+// JSON. LMS_ERR_NOT_FOUND for an unknown id, LMS_ERR_TYPE for an output's (outputs have
+// no capabilities). Free `*out_json` with `lms_string_free`.
 enum lms_status lms_device_capabilities(const char *device_id, char **out_json);
 
 // Call `cb(user_data, LMS_EVENT_DEVICE_CHANGE, detail)` whenever the list of

@@ -785,15 +785,16 @@ export declare class MediaDeviceInfo {
   /** Not constructible: devices come from enumerateDevices(). */
   protected constructor();
   readonly deviceId: string;
-  readonly kind: 'audioinput' | 'videoinput';
+  readonly kind: 'audioinput' | 'videoinput' | 'audiooutput';
   readonly label: string;
   readonly groupId: string;
-  toJSON(): { deviceId: string; kind: 'audioinput' | 'videoinput'; label: string; groupId: string };
+  toJSON(): { deviceId: string; kind: 'audioinput' | 'videoinput' | 'audiooutput'; label: string; groupId: string };
 }
 
 /** An input device. */
 export declare class InputDeviceInfo extends MediaDeviceInfo {
   private constructor();
+  readonly kind: 'audioinput' | 'videoinput';
   /** What a track on this device could deliver (a new object each call). */
   getCapabilities(): MediaTrackCapabilities;
 }
@@ -819,8 +820,13 @@ export declare class MediaDevices extends EventTarget {
    * NotFoundError, NotReadableError or NotAllowedError.
    */
   getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream>;
-  /** Every input device, the same order on every call (new objects each call). */
-  enumerateDevices(): Promise<InputDeviceInfo[]>;
+  /**
+   * Every input device (InputDeviceInfo: microphones, then cameras), then the
+   * audio outputs (MediaDeviceInfo, kind 'audiooutput': listed, never captured
+   * from; with a sound server each output's monitor is an 'audioinput' of its
+   * own, "Monitor of ..."), the same order on every call (new objects each call).
+   */
+  enumerateDevices(): Promise<Array<InputDeviceInfo | MediaDeviceInfo>>;
   getSupportedConstraints(): MediaTrackSupportedConstraints;
   addEventListener<K extends keyof MediaDevicesEventMap>(
     type: K,
@@ -909,6 +915,29 @@ export declare function fakeDeviceUsage(deviceId: string): { opens: number; clos
 
 /** The sequence number a fake camera painted into the picture, or null when none can be read. */
 export declare function decodeSequence(frame: RawVideoFrame): number | null;
+
+/**
+ * Give the echo cancellers the audio the program plays (the far end, what its
+ * speakers play): `samples` interleaved, `channels` (1 to 32, default 1) per
+ * frame, at `sampleRate` Hz (8000 to 384000). Call it with what is played, as
+ * it is played (at most 500 ms ahead): every track with `echoCancellation` on
+ * (`true`, `'remote-only'`, `'all'`), in this process, removes it from what
+ * its microphone hears; tracks with it off are not affected. Any rate and
+ * channel count is converted. Synchronous: the samples are copied during the
+ * call; it never waits for capture.
+ *
+ * Throws a TypeError naming what is wrong, with nothing rendered: `samples`
+ * not a Float32Array; `sampleRate` or `channels` not an integer in range
+ * (converted like WebIDL `unsigned long` / `unsigned short` with
+ * [EnforceRange], and fractions refused); a length that is not a whole number
+ * of frames; a sample that is NaN or infinite.
+ *
+ * @example
+ * // 10 ms of a 440 Hz tone, mono, 48 kHz, as it goes to the speakers:
+ * const tone = Float32Array.from({ length: 480 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48000));
+ * renderAudio(tone, 48000);
+ */
+export declare function renderAudio(samples: Float32Array, sampleRate: number, channels?: number): void;
 
 /** The library's version. */
 export declare const version: string;

@@ -8,7 +8,9 @@
 //
 // See index.d.ts for the whole surface and README.md for the configuration.
 
+const { types } = require('node:util');
 const native = require('./lib/binding.js');
+const webidl = require('./lib/webidl.js');
 const { OverconstrainedError, call } = require('./lib/errors.js');
 const { MediaStreamTrack } = require('./lib/track.js');
 const { MediaStream, MediaStreamTrackEvent } = require('./lib/stream.js');
@@ -61,6 +63,49 @@ function decodeSequence(frame) {
   return call(() => native.decodeSequence(frame.format, frame.width, frame.height, frame.planes));
 }
 
+const toUnsignedLong = renderInteger(32);
+const toUnsignedShort = renderInteger(16);
+
+/**
+ * A converter to an unsigned integer of `bits` bits as WebIDL's [EnforceRange]
+ * (one ToNumber; TypeError for NaN, infinities and values out of range) that
+ * also refuses fractions (a TypeError, where WebIDL would truncate them).
+ */
+function renderInteger(bits) {
+  const enforce = webidl.integer(bits, false, { enforceRange: true });
+  return (value, what) => {
+    const x = webidl.unrestrictedDouble(value);
+    if (Number.isFinite(x) && !Number.isInteger(x)) throw new TypeError(`${what} is not an integer (${x})`);
+    return enforce(x, what);
+  };
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value !== 'object' && typeof value !== 'function') return typeof value;
+  return value.constructor?.name ?? 'an object';
+}
+
+/**
+ * Give the echo cancellers the audio the program plays (the far end): `samples`
+ * interleaved, `channels` (default 1) per frame, at `sampleRate` Hz. Every track with
+ * echoCancellation on removes it from what its microphone hears. Synchronous: the
+ * samples are copied during the call; it never waits for capture. A TypeError names
+ * what is wrong (not a Float32Array, a rate outside 8000..384000, a channel count
+ * outside 1..32, a length that is not a whole number of frames, a sample that is
+ * NaN or infinite), with nothing rendered.
+ */
+function renderAudio(samples, sampleRate, channels = 1) {
+  const what = 'renderAudio()';
+  webidl.requireArguments(arguments.length, 2, `Failed to execute 'renderAudio'`);
+  if (!types.isFloat32Array(samples)) {
+    throw new TypeError(`${what}: samples must be a Float32Array of interleaved samples, got ${describe(samples)}`);
+  }
+  const rate = toUnsignedLong(sampleRate, `${what}: sampleRate`);
+  const count = toUnsignedShort(channels, `${what}: channels`);
+  call(() => native.renderAudio(samples, rate, count));
+}
+
 module.exports = {
   mediaDevices,
   MediaDevices,
@@ -80,5 +125,6 @@ module.exports = {
   fakeDeviceControl,
   fakeDeviceUsage,
   decodeSequence,
+  renderAudio,
   version: native.version(),
 };

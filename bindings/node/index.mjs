@@ -28,5 +28,6 @@ export const {
   fakeDeviceControl,
   fakeDeviceUsage,
   decodeSequence,
+  renderAudio,
   version,
 } = lms;

@@ -131,7 +131,7 @@ export declare function decodeSequence(format: string, width: number, height: nu
 export interface DeviceRecord {
   deviceId: string
   /** `"audioinput"` or `"videoinput"`. */
-  kind: 'audioinput' | 'videoinput'
+  kind: 'audioinput' | 'videoinput' | 'audiooutput'
   label: string
   groupId: string
   /** `getCapabilities()` of a track on this device, as JSON. */
@@ -215,6 +215,13 @@ export interface RawPhoto {
  * buffer goes back to its source on the next turn of the event loop.
  */
 export declare function releaseFrame(data: ArrayBuffer): void
+
+/**
+ * Render `samples` (interleaved, `channels` per frame, at `sampleRate` Hz)
+ * as the far end. Borrows the array during the call (the core copies what
+ * it keeps); never waits for capture.
+ */
+export declare function renderAudio(samples: Float32Array, sampleRate: number, channels: number): void
 
 /** `getSupportedConstraints()` as JSON. */
 export declare function supportedConstraints(): string

@@ -848,6 +848,7 @@ module.exports.fakeDeviceUsage = nativeBinding.fakeDeviceUsage
 module.exports.framesHeld = nativeBinding.framesHeld
 module.exports.getUserMedia = nativeBinding.getUserMedia
 module.exports.releaseFrame = nativeBinding.releaseFrame
+module.exports.renderAudio = nativeBinding.renderAudio
 module.exports.supportedConstraints = nativeBinding.supportedConstraints
 module.exports.version = nativeBinding.version
 module.exports.watchDeviceChange = nativeBinding.watchDeviceChange

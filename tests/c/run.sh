@@ -4,7 +4,9 @@
 #
 #  1. include/localmediastream.h compiles as C99 and as C++11, and a C++
 #     program links against the library (its extern "C" works);
-#  2. every tests/c/test_*.c is built (C99, -Wall -Wextra -Werror) and run;
+#  2. every tests/c/test_*.c is built (C99, -Wall -Wextra -Werror) and run
+#     (test_loopback under tests/support/pulse-loopback: a private PulseAudio
+#     whose null sink plays 1 kHz);
 #  3. examples/c/capture.c is built with the flags pkg-config gives for a .pc
 #     made from localmediastream.pc.in for this build tree, and run;
 #  4. the tests run again under valgrind: no memory errors, no definite or
@@ -76,7 +78,9 @@ run_test() {
     local name=$1 limit=$2 log rc=0
     shift 2
     log="$build/$name${LMS_TEST_VALGRIND:+.valgrind}.log"
-    timeout "$limit" "$@" "$build/$name" >"$log" 2>&1 || rc=$?
+    local server=() # test_loopback captures a sound server's monitor: start one around it
+    [[ $name == test_loopback ]] && server=("$root/tests/support/pulse-loopback")
+    timeout "$limit" "${server[@]}" "$@" "$build/$name" >"$log" 2>&1 || rc=$?
     if [[ $rc == 0 ]]; then
         printf '  %-14s %s\n' "$name" "$(tail -n 1 "$log")"
         return 0

@@ -24,7 +24,7 @@ class MediaDeviceInfo {
   get deviceId() {
     return this.#record.deviceId;
   }
-  /** `"audioinput"` or `"videoinput"`. */
+  /** `"audioinput"`, `"videoinput"` or `"audiooutput"`. */
   get kind() {
     return this.#record.kind;
   }
@@ -110,7 +110,10 @@ async function listDevices() {
   } catch (error) {
     throw fromNative(error);
   }
-  return records.map((r) => new InputDeviceInfo(kCreate, r));
+  // Outputs are MediaDeviceInfo (no capabilities), as in a browser.
+  return records.map((r) =>
+    r.kind === 'audiooutput' ? new MediaDeviceInfo(kCreate, r) : new InputDeviceInfo(kCreate, r),
+  );
 }
 
 /**

@@ -57,7 +57,7 @@ impl Task for OpenTask {
 pub struct DeviceRecord {
     pub device_id: String,
     /// `"audioinput"` or `"videoinput"`.
-    #[napi(ts_type = "'audioinput' | 'videoinput'")]
+    #[napi(ts_type = "'audioinput' | 'videoinput' | 'audiooutput'")]
     pub kind: String,
     pub label: String,
     pub group_id: String,
@@ -83,13 +83,17 @@ impl Task for EnumerateTask {
         Ok(md.enumerate_devices().map(|list| {
             list.into_iter()
                 .map(|info| DeviceRecord {
-                    // A device gone since the listing has no capabilities: `{}`.
-                    capabilities: md
-                        .device_capabilities(&info.device_id)
-                        .map(|c| c.to_string())
-                        .unwrap_or_else(|_| "{}".into()),
+                    // A device gone since the listing has no capabilities: `{}`;
+                    // nor has an output (it is not captured from).
+                    capabilities: if info.output {
+                        "{}".into()
+                    } else {
+                        md.device_capabilities(&info.device_id)
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|_| "{}".into())
+                    },
+                    kind: info.device_kind().to_string(),
                     device_id: info.device_id,
-                    kind: info.kind.device_kind().to_string(),
                     label: info.label,
                     group_id: info.group_id,
                 })

@@ -20,6 +20,7 @@ mod events;
 mod frame;
 mod generator;
 mod image_capture;
+mod render;
 mod track;
 
 pub use convert::*;
@@ -28,6 +29,7 @@ pub use events::*;
 pub use frame::*;
 pub use generator::*;
 pub use image_capture::*;
+pub use render::*;
 pub use track::*;
 
 use napi_derive::napi;

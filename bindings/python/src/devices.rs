@@ -30,15 +30,16 @@ pub fn get_user_media(py: Python<'_>, constraints: &Bound<'_, PyAny>) -> PyResul
     Ok(PyStream::new(stream))
 }
 
-/// An input device, as `enumerate_devices()` lists it. Equal to another
-/// `DeviceInfo` with the same fields.
+/// A device as `enumerate_devices()` lists it: an input (`audioinput`,
+/// `videoinput`) or an audio output (`audiooutput`, listed, never captured
+/// from). Equal to another `DeviceInfo` with the same fields.
 #[pyclass(module = "localmediastream", name = "DeviceInfo", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 pub struct PyDeviceInfo {
     /// Stable across runs, e.g. `"fake:video:0"`.
     #[pyo3(get)]
     device_id: String,
-    /// `"audioinput"` or `"videoinput"`.
+    /// `"audioinput"`, `"videoinput"` or `"audiooutput"`.
     #[pyo3(get)]
     kind: &'static str,
     #[pyo3(get)]
@@ -51,7 +52,7 @@ pub struct PyDeviceInfo {
 impl From<DeviceInfo> for PyDeviceInfo {
     fn from(d: DeviceInfo) -> PyDeviceInfo {
         PyDeviceInfo {
-            kind: d.kind.device_kind(),
+            kind: d.device_kind(),
             device_id: d.device_id,
             label: d.label,
             group_id: d.group_id,

@@ -18,6 +18,7 @@ mod generator;
 mod identity;
 mod image_capture;
 mod listeners;
+mod render;
 mod stream;
 mod track;
 
@@ -48,5 +49,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?)?;
     m.add_function(wrap_pyfunction!(listeners::flush_events, m)?)?;
     m.add_function(wrap_pyfunction!(frame::decode_sequence, m)?)?;
+    m.add_function(wrap_pyfunction!(render::render_audio, m)?)?;
     Ok(())
 }

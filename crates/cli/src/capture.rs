@@ -61,7 +61,7 @@ pub fn run(setup: &Setup, args: &CaptureArgs) -> Result<(), CliError> {
         None => {
             // Neither asked: every kind that has a device (both, on most machines).
             let devices = md.enumerate_devices()?;
-            let has = |kind: MediaKind| devices.iter().any(|d| d.kind == kind);
+            let has = |kind: MediaKind| devices.iter().any(|d| d.kind == kind && !d.output);
             let (video, audio) = (has(MediaKind::Video), has(MediaKind::Audio));
             json!({"video": video || !audio, "audio": audio}).to_string()
         }

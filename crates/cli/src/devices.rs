@@ -1,4 +1,8 @@
 //! `lms devices`: every device with its capabilities, as a table or JSON.
+//! Audio outputs are listed too (`audiooutput`, no capabilities): with a sound
+//! server each output's monitor is a microphone of its own ("Monitor of ..."),
+//! which `lms capture --constraints '{"audio": {"deviceId": {"exact": ID}}}'`
+//! records (system-audio loopback).
 
 use lms_core::{DeviceInfo, Error, MediaDevices};
 use serde_json::Value;
@@ -10,9 +14,12 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
     let md = setup.devices(None)?;
     let mut list = Vec::new();
     for device in md.enumerate_devices()? {
-        let capabilities = md.device_capabilities(&device.device_id)?;
         let mut entry = device.to_json();
-        entry["capabilities"] = capabilities;
+        entry["capabilities"] = if device.output {
+            Value::Null
+        } else {
+            md.device_capabilities(&device.device_id)?
+        };
         list.push(entry);
     }
     // A backend that cannot work here (cpal without libasound) says why.
@@ -42,7 +49,11 @@ pub fn run(setup: &Setup, as_json: bool) -> Result<(), CliError> {
                 text(&d["deviceId"]),
                 text(&d["kind"]),
                 text(&d["label"]),
-                summary(&d["capabilities"]),
+                if d["kind"] == "audiooutput" {
+                    "output: not captured (record its monitor)".to_string()
+                } else {
+                    summary(&d["capabilities"])
+                },
             ]
         })
         .collect();
@@ -77,11 +88,11 @@ pub fn print_columns(header: &[String; 4], rows: &[[String; 4]]) {
     }
 }
 
-/// The device `device_id` names; NotFoundError for an unknown id.
+/// The input device `device_id` names; NotFoundError for an unknown id (or an output's).
 pub fn find(md: &MediaDevices, device_id: &str) -> Result<DeviceInfo, Error> {
     md.enumerate_devices()?
         .into_iter()
-        .find(|d| d.device_id == device_id)
+        .find(|d| d.device_id == device_id && !d.output)
         .ok_or_else(|| {
             Error::NotFound(format!(
                 "no device with deviceId \"{device_id}\" (see `lms devices`)"

@@ -43,6 +43,11 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// List every device with its capabilities (sizes, frame rates, formats, sample rates).
+    ///
+    /// Audio outputs are listed too (kind audiooutput). With a PulseAudio or
+    /// PipeWire server each output's monitor is a microphone of its own
+    /// ("Monitor of ..."): record what the machine plays with
+    /// `lms capture --constraints '{"audio": {"deviceId": {"exact": "cpal:NAME.monitor"}}}'`.
     Devices {
         /// Print JSON (an array of devices, each with "capabilities") instead of a table.
         #[arg(long)]
@@ -56,6 +61,9 @@ enum Command {
     /// time, the frame rate, frames dropped and an audio level meter (plain
     /// lines when the output is not a terminal). Ctrl-C stops and leaves valid
     /// files. A track asking pixelFormat MJPEG is written as DIR/video.mjpeg.
+    ///
+    /// System audio: an output's monitor (`lms devices` lists them, "Monitor
+    /// of ...") is recorded like a microphone, by its deviceId in --constraints.
     ///
     /// DIR/audio.wav is 16-bit PCM (WAV format tag 1), which every WAV reader
     /// opens, at the track's rate and channel count; --sample-format f32 writes

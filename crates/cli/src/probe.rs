@@ -84,7 +84,7 @@ pub fn run(
             "{} ({}, {})",
             device.label,
             device.device_id,
-            device.kind.device_kind()
+            device.device_kind()
         );
         println!("capabilities: {}", summary(&capabilities));
         println!("default settings: {}", describe(&settings));

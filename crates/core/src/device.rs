@@ -7,7 +7,10 @@ use crate::controls::{caps_json, ControlCaps};
 use crate::frame::{PixelFormat, SampleFormat};
 use crate::kind::MediaKind;
 
-/// `MediaDeviceInfo`: one input device.
+/// `MediaDeviceInfo`: one input device (`audioinput`, `videoinput`), or an
+/// output (`audiooutput`: `output` is true, `kind` is audio), which is listed
+/// but never captured from (its monitor, where the system has one, is an
+/// `audioinput` of its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceInfo {
     /// Stable across runs and processes, e.g. `fake:video:0`.
@@ -16,14 +19,25 @@ pub struct DeviceInfo {
     pub label: String,
     /// Devices of one physical product share it (a webcam's camera and microphone).
     pub group_id: String,
+    /// An output device (`audiooutput`), not an input.
+    pub output: bool,
 }
 
 impl DeviceInfo {
+    /// `"audioinput"`, `"videoinput"` or `"audiooutput"`, as `MediaDeviceInfo.kind`.
+    pub fn device_kind(&self) -> &'static str {
+        if self.output {
+            "audiooutput"
+        } else {
+            self.kind.device_kind()
+        }
+    }
+
     /// `{"deviceId", "kind", "label", "groupId"}` as the specification's `toJSON()`.
     pub fn to_json(&self) -> Value {
         json!({
             "deviceId": self.device_id,
-            "kind": self.kind.device_kind(),
+            "kind": self.device_kind(),
             "label": self.label,
             "groupId": self.group_id,
         })

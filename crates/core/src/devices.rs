@@ -170,10 +170,15 @@ impl MediaDevices {
     }
 
     /// `enumerateDevices()`: every input device, microphones first, then cameras,
-    /// each kind's system default first (as the specification orders them); the
-    /// same devices in the same order on every call while nothing changes.
+    /// each kind's system default first (as the specification orders them), then
+    /// the audio outputs (`audiooutput`, the system default first, as Chromium
+    /// lists them); the same devices in the same order on every call while
+    /// nothing changes.
     pub fn enumerate_devices(&self) -> Result<Vec<DeviceInfo>> {
-        Ok(self.list()?.into_iter().map(|e| e.info).collect())
+        let (backends, _) = self.backends()?;
+        let mut all: Vec<DeviceInfo> = self.list()?.into_iter().map(|e| e.info).collect();
+        all.extend(backends.iter().flat_map(|b| b.outputs()));
+        Ok(all)
     }
 
     /// The backends in use that cannot work on this machine, by name, each
@@ -187,13 +192,28 @@ impl MediaDevices {
     }
 
     /// A device's capabilities (as `getCapabilities()` of a track on it would give).
+    /// `NotFoundError` for an unknown id; `TypeError` for an output's (outputs are
+    /// listed but have no capabilities: they are never captured from).
     pub fn device_capabilities(&self, device_id: &str) -> Result<Value> {
-        let entry = self
+        if let Some(entry) = self
             .list()?
             .into_iter()
             .find(|e| e.info.device_id == device_id)
-            .ok_or_else(|| Error::NotFound(format!("no device with deviceId \"{device_id}\"")))?;
-        Ok(entry.capabilities.to_json(&entry.info))
+        {
+            return Ok(entry.capabilities.to_json(&entry.info));
+        }
+        let (backends, _) = self.backends()?;
+        if backends
+            .iter()
+            .any(|b| b.outputs().iter().any(|o| o.device_id == device_id))
+        {
+            return Err(Error::Type(format!(
+                "{device_id} is an audiooutput device: only input devices have capabilities"
+            )));
+        }
+        Err(Error::NotFound(format!(
+            "no device with deviceId \"{device_id}\""
+        )))
     }
 
     /// `getSupportedConstraints()`: every supported constraint, `true`.

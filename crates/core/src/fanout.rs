@@ -364,16 +364,7 @@ fn processed<'a>(
     {
         Some(i) => i,
         None => {
-            let processing = crate::audio::Processing {
-                echo_cancellation: if key.echo {
-                    crate::audio::EchoCancellation::On
-                } else {
-                    crate::audio::EchoCancellation::Off
-                },
-                noise_suppression: key.noise,
-                auto_gain_control: key.gain,
-            };
-            let processor = Processor::new(processing, src.sample_rate(), src.channels()).ok()?;
+            let processor = Processor::with_key(key, src.sample_rate(), src.channels()).ok()?;
             processors.push(ProcessorState {
                 key,
                 source,

@@ -110,6 +110,7 @@ impl TrackGenerator {
             kind: MediaKind::Video,
             label: String::new(),
             group_id: String::new(),
+            output: false,
         };
         let capabilities = capabilities();
         // No frame yet: nothing to say about size or rate.

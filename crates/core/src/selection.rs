@@ -714,6 +714,7 @@ mod tests {
             kind: MediaKind::Audio,
             label: "Microphone".into(),
             group_id: "group".into(),
+            output: false,
         };
         let caps = Capabilities::Audio {
             modes: vec![AudioMode {

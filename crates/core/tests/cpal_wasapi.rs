@@ -69,8 +69,18 @@ fn a_wasapi_microphone_plays_the_tone_and_is_released() {
     );
 
     // The list: WASAPI capture endpoints by their endpoint ids, the system default first.
-    let devices = md.enumerate_devices().expect("devices");
-    eprintln!("devices: {devices:#?}");
+    let all = md.enumerate_devices().expect("devices");
+    eprintln!("devices: {all:#?}");
+    // The render endpoints are listed after the capture ones, as `audiooutput`.
+    let (outputs, devices): (Vec<_>, Vec<_>) = all.into_iter().partition(|d| d.output);
+    for d in &outputs {
+        assert_eq!(d.device_kind(), "audiooutput");
+        assert!(
+            d.device_id.starts_with("cpal:{0.0.0."),
+            "a WASAPI render endpoint id: {}",
+            d.device_id
+        );
+    }
     assert!(
         !devices.is_empty(),
         "Wine's WASAPI lists no microphone (is winepulse reaching the PulseAudio of \

@@ -86,9 +86,11 @@ fn json_out(
 }
 
 /// `enumerateDevices()`: a JSON array of `{"deviceId", "kind", "label",
-/// "groupId"}` ("audioinput" / "videoinput"): microphones first, then cameras,
-/// each kind's system default first (the specification's order), the same
-/// order on every call while nothing changes. Free `*out_json` with
+/// "groupId"}` ("audioinput" / "videoinput" / "audiooutput"): microphones
+/// first, then cameras, then audio outputs (listed, never captured from; with
+/// a sound server each output's monitor is an "audioinput" of its own, "Monitor
+/// of ..."), each kind's system default first (the specification's order),
+/// the same order on every call while nothing changes. Free `*out_json` with
 /// `lms_string_free`.
 #[no_mangle]
 pub unsafe extern "C" fn lms_enumerate_devices(out_json: *mut *mut c_char) -> lms_status {
@@ -108,7 +110,8 @@ pub unsafe extern "C" fn lms_get_supported_constraints(out_json: *mut *mut c_cha
 }
 
 /// The capabilities of a device (as `getCapabilities()` of a track on it) as
-/// JSON. LMS_ERR_NOT_FOUND for an unknown id. Free `*out_json` with `lms_string_free`.
+/// JSON. LMS_ERR_NOT_FOUND for an unknown id, LMS_ERR_TYPE for an output's (outputs have
+/// no capabilities). Free `*out_json` with `lms_string_free`.
 #[no_mangle]
 pub unsafe extern "C" fn lms_device_capabilities(
     device_id: *const c_char,

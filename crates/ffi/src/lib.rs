@@ -14,6 +14,7 @@
 // LMS_ERR_INVALID_ARGUMENT) or valid for the documented use during the call.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod audio_render;
 mod boundary;
 mod callbacks;
 pub mod devices;
@@ -26,6 +27,7 @@ pub mod stream;
 pub mod track;
 pub mod types;
 
+pub use audio_render::*;
 pub use devices::*;
 pub use frame::*;
 pub use generator::*;

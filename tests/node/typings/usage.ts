@@ -3,6 +3,7 @@
 import * as lms from '../../../bindings/node';
 import {
   mediaDevices,
+  InputDeviceInfo,
   ImageCapture,
   MediaStream,
   MediaStreamTrack,
@@ -95,8 +96,12 @@ export async function main(): Promise<void> {
 
   const devices = await mediaDevices.enumerateDevices();
   for (const d of devices) {
-    const k: 'audioinput' | 'videoinput' = d.kind;
-    console.log(d.deviceId, d.label, d.groupId, k, d.toJSON(), d.getCapabilities().deviceId);
+    const k: 'audioinput' | 'videoinput' | 'audiooutput' = d.kind;
+    console.log(d.deviceId, d.label, d.groupId, k, d.toJSON());
+    if (d instanceof InputDeviceInfo) {
+      const input: 'audioinput' | 'videoinput' = d.kind;
+      console.log(input, d.getCapabilities().deviceId);
+    }
   }
   const supported: boolean | undefined = mediaDevices.getSupportedConstraints().width;
 

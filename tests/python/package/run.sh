@@ -138,7 +138,7 @@ libasound=$(readlink -f "$libasound")
 with_and_without_libasound() {
   local what=$1 python=$2
   echo "== package test: $what: a microphone through the system's libasound (PulseAudio)"
-  run_smoke ALSA_CONFIG_PATH="$pulse/asound.conf" PULSE_SERVER="unix:$pulse/native" \
+  run_smoke ALSA_CONFIG_PATH="$pulse/asound.conf" PULSE_SERVER="unix:$pulse/native" LMS_AUDIO_HOST=alsa \
     "$python" "$smoke" --microphone
   echo "== package test: $what: without libasound.so.2"
   # /dev/null over the library's file in this process's mounts only: dlopen

@@ -66,6 +66,7 @@ from ._native import (
     flush_events,
     get_supported_constraints,
     remove_device_change_listener,
+    render_audio,
 )
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "get_user_media",
     "open",
     "remove_device_change_listener",
+    "render_audio",
 ]
 # ``TypeError`` and ``TimeoutError`` are left out of ``__all__`` so that
 # ``from localmediastream import *`` does not shadow the built-ins; use

@@ -36,6 +36,7 @@ from ._native import fake_device_usage as fake_device_usage
 from ._native import flush_events as flush_events
 from ._native import get_supported_constraints as get_supported_constraints
 from ._native import remove_device_change_listener as remove_device_change_listener
+from ._native import render_audio as render_audio
 
 __all__ = [
     "AbortError",
@@ -70,6 +71,7 @@ __all__ = [
     "get_user_media",
     "open",
     "remove_device_change_listener",
+    "render_audio",
 ]
 
 Constraints: TypeAlias = Union[Mapping[str, Any], str]

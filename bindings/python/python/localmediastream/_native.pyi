@@ -26,6 +26,7 @@ __all__ = [
     "remove_device_change_listener",
     "flush_events",
     "decode_sequence",
+    "render_audio",
 ]
 
 _Constraints: TypeAlias = Union[Mapping[str, Any], str]
@@ -37,7 +38,7 @@ class DeviceInfo:
     @property
     def device_id(self) -> str: ...
     @property
-    def kind(self) -> Literal["audioinput", "videoinput"]: ...
+    def kind(self) -> Literal["audioinput", "videoinput", "audiooutput"]: ...
     @property
     def label(self) -> str: ...
     @property
@@ -247,4 +248,12 @@ def fake_device_control(
 ) -> None: ...
 def fake_device_usage(device_id: str) -> DeviceUsage: ...
 def decode_sequence(frame: Frame) -> Optional[int]: ...
+
+# ---- the far end (echo cancellation) ----
+
+# float32 samples: a numpy array (1-D interleaved, or 2-D (frames, channels))
+# or any buffer of format 'f'. Any: numpy arrays are typing Buffers only on 3.12+.
+_AudioSamples: TypeAlias = Any
+
+def render_audio(samples: _AudioSamples, sample_rate: int, channels: Optional[int] = None) -> None: ...
 def flush_events() -> None: ...

@@ -163,6 +163,10 @@ pub fn main() {
     let seconds: f64 = if benching { 10.0 } else { 0.3 };
     println!("cpal capture, {seconds} s per case (latency: capture timestamp in cpal's callback -> consumer)");
 
+    // Through ALSA in every case (the sound server's own protocol is measured
+    // by benches/sound_server_cpu.rs), even where a server's socket is in the
+    // environment.
+    std::env::set_var("LMS_AUDIO_HOST", "alsa");
     // Each case points ALSA_CONFIG_PATH at its own file: alsa-lib rereads its
     // configuration when the files change (snd_config_update).
     file_case(seconds.min(5.0)).print("file plugin, unpaced, 48 kHz stereo");

@@ -26,7 +26,7 @@ use sonora::config::{
 };
 use sonora::{AudioProcessing, Config, StreamConfig};
 
-use crate::audio::render::{subscribe, FarEndTap, FAR_END_BLOCK, FAR_END_RATE};
+use crate::audio::render::{subscribe_to, FarEnd, FarEndTap, FAR_END_BLOCK, FAR_END_RATE};
 use crate::audio::{AudioAdapter, AudioTarget};
 use crate::error::{Error, Result};
 use crate::frame::{AudioBuffer, SampleFormat, Samples};
@@ -34,10 +34,12 @@ use crate::frame::{AudioBuffer, SampleFormat, Samples};
 /// `echoCancellation`: off, on (`true`: we decide what to cancel), or one of the
 /// specification's `EchoCancellationModeEnum` values.
 ///
-/// Today every mode that is on cancels the far end given to [`crate::audio::render`]: that is
-/// what `"remote-only"` asks for and what `true` must at least do. `"all"` asks for everything
-/// the system plays to be cancelled too; until system loopback is the far end, `"all"`
-/// cancels what `true` does.
+/// `true` and `"remote-only"` cancel the far end the application gives
+/// [`crate::audio::render`]. `"all"` cancels everything the system plays: the default
+/// output's monitor is recorded while such a track runs (with a sound server: the cpal
+/// backend, [`crate::audio::render::FarEnd::System`]) and is its far end (it holds what the
+/// application plays too); where nothing can record the system's output, `"all"` cancels
+/// what `true` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum EchoCancellation {
     /// `false`.
@@ -126,17 +128,23 @@ impl Processing {
     /// What is actually done (two tracks with the same key share one processor).
     pub(crate) fn key(&self) -> ProcessingKey {
         ProcessingKey {
-            echo: self.echo_cancellation.is_on(),
+            echo: match self.echo_cancellation {
+                EchoCancellation::Off => None,
+                EchoCancellation::On | EchoCancellation::RemoteOnly => Some(FarEnd::Application),
+                EchoCancellation::All => Some(FarEnd::System),
+            },
             noise: self.noise_suppression,
             gain: self.auto_gain_control,
         }
     }
 }
 
-/// The work a processor does, whatever the echo cancellation mode asked.
+/// The work a processor does: `true` and `"remote-only"` cancel the same far end (the
+/// application's), `"all"` the system's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub(crate) struct ProcessingKey {
-    pub echo: bool,
+    /// The far end echo is cancelled from, if any.
+    pub echo: Option<FarEnd>,
     pub noise: bool,
     pub gain: bool,
 }
@@ -186,7 +194,15 @@ impl Processor {
     /// A processor for a device delivering `src_rate` Hz and `src_channels` channels. Its
     /// blocks have the device's channels (stereo at most: more are mixed down to two).
     pub fn new(processing: Processing, src_rate: u32, src_channels: u16) -> Result<Processor> {
-        let key = processing.key();
+        Processor::with_key(processing.key(), src_rate, src_channels)
+    }
+
+    /// A processor doing `key`'s work (see [`Processor::new`]).
+    pub(crate) fn with_key(
+        key: ProcessingKey,
+        src_rate: u32,
+        src_channels: u16,
+    ) -> Result<Processor> {
         let rate = processing_rate(src_rate);
         // Stereo at most: more channels are mixed down before and up again after.
         let channels = src_channels.clamp(1, 2);
@@ -211,7 +227,7 @@ impl Processor {
                 multi_channel_render: false,
                 ..Default::default()
             },
-            echo_canceller: key.echo.then(EchoCanceller::default),
+            echo_canceller: key.echo.map(|_| EchoCanceller::default()),
             noise_suppression: key.noise.then(|| NoiseSuppression {
                 level: NoiseSuppressionLevel::High,
                 ..Default::default()
@@ -239,7 +255,7 @@ impl Processor {
             far_scratch: vec![0.0; FAR_END_BLOCK],
             blocks_out: Vec::new(),
             ready: 0,
-            far_end: key.echo.then(subscribe),
+            far_end: key.echo.map(subscribe_to),
         })
     }
 
@@ -399,11 +415,17 @@ mod tests {
             assert_eq!(EchoCancellation::from_token(e.token()), Some(e));
         }
         assert!(Processing::OFF.is_off() && !Processing::ON.is_off());
-        // Every echo-cancelling mode shares one processor.
-        let all = Processing {
-            echo_cancellation: EchoCancellation::All,
+        // true and "remote-only" share a processor (the application's far end);
+        // "all" cancels the system's output, so it has its own.
+        let with = |echo_cancellation| Processing {
+            echo_cancellation,
             ..Processing::ON
         };
-        assert_eq!(all.key(), Processing::ON.key());
+        assert_eq!(
+            with(EchoCancellation::RemoteOnly).key(),
+            Processing::ON.key()
+        );
+        assert_ne!(with(EchoCancellation::All).key(), Processing::ON.key());
+        assert_eq!(with(EchoCancellation::All).key().echo, Some(FarEnd::System));
     }
 }

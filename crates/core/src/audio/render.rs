@@ -1,9 +1,13 @@
 //! The far end: what the speakers play, handed to every echo canceller in the process.
 //!
-//! [`render`] is called by the application with the audio it plays (interleaved `f32`, any
-//! rate and channel count). It is converted to [`FAR_END_RATE`] mono and cut into 10 ms
-//! blocks, and each block is offered to every [`FarEndTap`]: one per echo canceller (and one
-//! per fake microphone that simulates an echo). A tap is a bounded lock-free queue: the
+//! Two far ends ([`FarEnd`]): the application's, which it gives to [`render`] (the audio it
+//! plays: interleaved `f32`, any rate and channel count), for `echoCancellation` `true` and
+//! `"remote-only"`; and the system's, everything the default output plays, which a backend
+//! that can record it (the cpal backend, through the default output's monitor on a sound
+//! server) feeds while some canceller asks for it ([`set_system_feed`]), for `"all"`. Each is
+//! converted to [`FAR_END_RATE`] mono and cut into 10 ms blocks, and each block is offered
+//! to every [`FarEndTap`] of that far end: one per echo canceller (and one per fake
+//! microphone that simulates an echo). A tap is a bounded lock-free queue: the
 //! capture thread takes what is there before each 10 ms block it processes and never waits
 //! for more. So a far end that stops, is late, or never comes never stalls capture (the
 //! canceller then has no reference), and a far end faster than capture loses its oldest
@@ -33,11 +37,38 @@ const RENDER_PIECE_FRAMES: usize = 4_800;
 /// One 10 ms mono block of far-end audio.
 pub type FarEndBlock = [f32; FAR_END_BLOCK];
 
+/// Which far end a tap listens to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum FarEnd {
+    /// What the application gives [`render`].
+    #[default]
+    Application,
+    /// What the system's default output plays (its monitor), where a backend can record it;
+    /// else the application's.
+    System,
+}
+
+/// Starts recording what the system plays into [`render_system`]; the value it returns
+/// keeps the recording going until dropped. `None` where it cannot (no sound server).
+pub type SystemFeedStarter = fn() -> Option<Box<dyn Send + Sync>>;
+
 /// One listener's queue of far-end blocks.
-#[derive(Debug)]
 pub struct FarEndTap {
     queue: ArrayQueue<FarEndBlock>,
     dropped: AtomicU64,
+    far_end: FarEnd,
+    /// Keeps the system's recording going while a [`FarEnd::System`] tap lives.
+    _feed: Option<Arc<Box<dyn Send + Sync>>>,
+}
+
+impl std::fmt::Debug for FarEndTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FarEndTap")
+            .field("far_end", &self.far_end)
+            .field("queued", &self.queue.len())
+            .field("dropped", &self.dropped())
+            .finish()
+    }
 }
 
 impl FarEndTap {
@@ -49,6 +80,12 @@ impl FarEndTap {
     /// Blocks lost because this tap's queue was full (the far end ran ahead of capture).
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The far end this tap hears (a [`FarEnd::System`] tap where no backend records the
+    /// system hears the application's).
+    pub fn far_end(&self) -> FarEnd {
+        self.far_end
     }
 
     fn push(&self, block: &FarEndBlock) {
@@ -70,23 +107,67 @@ struct Hub {
     converter: Mutex<Option<Converter>>,
 }
 
-fn hub() -> &'static Hub {
-    static HUB: OnceLock<Hub> = OnceLock::new();
-    HUB.get_or_init(|| Hub {
-        taps: ArcSwap::from_pointee(Vec::new()),
-        converter: Mutex::new(None),
-    })
+fn hub(far_end: FarEnd) -> &'static Hub {
+    static HUBS: OnceLock<[Hub; 2]> = OnceLock::new();
+    let hubs = HUBS.get_or_init(|| {
+        [(), ()].map(|()| Hub {
+            taps: ArcSwap::from_pointee(Vec::new()),
+            converter: Mutex::new(None),
+        })
+    });
+    &hubs[far_end as usize]
 }
 
-/// A new tap: it receives every far-end block rendered from now on, until dropped.
-/// Lock-free (the capture thread may call it).
+/// The backend's way to record the system's output, once registered.
+static SYSTEM_FEED_STARTER: OnceLock<SystemFeedStarter> = OnceLock::new();
+/// The running recording of the system's output, while a tap holds it.
+static SYSTEM_FEED: Mutex<Weak<Box<dyn Send + Sync>>> = Mutex::new(Weak::new());
+
+/// Register how to record what the system plays (the first registration stays): the cpal
+/// backend does, where a sound server offers its outputs' monitors.
+pub fn set_system_feed(starter: SystemFeedStarter) {
+    let _ = SYSTEM_FEED_STARTER.set(starter);
+}
+
+/// The running system recording, started if none runs; `None` where none can run.
+fn system_feed() -> Option<Arc<Box<dyn Send + Sync>>> {
+    let starter = SYSTEM_FEED_STARTER.get()?;
+    let mut feed = SYSTEM_FEED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(running) = feed.upgrade() {
+        return Some(running);
+    }
+    let running = Arc::new(starter()?);
+    *feed = Arc::downgrade(&running);
+    Some(running)
+}
+
+/// A new tap of the application's far end: it receives every block [`render`] gets from
+/// now on, until dropped. Lock-free (the capture thread may call it).
 pub fn subscribe() -> Arc<FarEndTap> {
+    subscribe_to(FarEnd::Application)
+}
+
+/// A new tap of `far_end`. A [`FarEnd::System`] tap starts the system's recording if none
+/// runs (it stops when the last such tap is dropped); where nothing can record the system
+/// it hears the application's far end instead ([`FarEndTap::far_end`] says which).
+pub fn subscribe_to(far_end: FarEnd) -> Arc<FarEndTap> {
+    let feed = match far_end {
+        FarEnd::Application => None,
+        FarEnd::System => system_feed(),
+    };
+    let far_end = if feed.is_some() {
+        FarEnd::System
+    } else {
+        FarEnd::Application
+    };
     let tap = Arc::new(FarEndTap {
         queue: ArrayQueue::new(FAR_END_QUEUE_BLOCKS),
         dropped: AtomicU64::new(0),
+        far_end,
+        _feed: feed,
     });
     let weak = Arc::downgrade(&tap);
-    hub().taps.rcu(|taps| {
+    hub(far_end).taps.rcu(|taps| {
         let mut next: Vec<Weak<FarEndTap>> = taps
             .iter()
             .filter(|t| t.strong_count() > 0)
@@ -108,6 +189,16 @@ pub fn subscribe() -> Arc<FarEndTap> {
 /// that is not a whole number of frames or a sample that is not finite is a `TypeError`
 /// naming it, and nothing is rendered.
 pub fn render(samples: &[f32], sample_rate: u32, channels: u16) -> Result<()> {
+    feed(FarEnd::Application, samples, sample_rate, channels)
+}
+
+/// What the system's output plays, for the `"all"` cancellers: called by the backend
+/// recording it (see [`set_system_feed`]). As [`render`] otherwise.
+pub fn render_system(samples: &[f32], sample_rate: u32, channels: u16) -> Result<()> {
+    feed(FarEnd::System, samples, sample_rate, channels)
+}
+
+fn feed(far_end: FarEnd, samples: &[f32], sample_rate: u32, channels: u16) -> Result<()> {
     if !(MIN_RENDER_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
         return Err(Error::Type(format!(
             "render: sample rate {sample_rate} Hz is outside {MIN_RENDER_RATE}..={MAX_SAMPLE_RATE}"
@@ -131,7 +222,7 @@ pub fn render(samples: &[f32], sample_rate: u32, channels: u16) -> Result<()> {
             samples[i]
         )));
     }
-    let hub = hub();
+    let hub = hub(far_end);
     let mut guard = hub.converter.lock().unwrap_or_else(PoisonError::into_inner);
     let fresh = !matches!(&*guard, Some(c) if c.rate == sample_rate && c.channels == channels);
     if fresh {

@@ -164,6 +164,7 @@ fn info(kind: MediaKind, index: usize, label: String) -> DeviceInfo {
         kind,
         label,
         group_id: format!("fake:group:{index}"),
+        output: false,
     }
 }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 pub use crate::config::is_compiled;
 use crate::config::Config;
 use crate::controls::DeviceControls;
-use crate::device::DeviceEntry;
+use crate::device::{DeviceEntry, DeviceInfo};
 use crate::error::{Error, Result};
 use crate::settings::NativeMode;
 pub use source_sink::SourceSink;
@@ -38,6 +38,12 @@ pub trait Backend: Send + Sync {
 
     /// The devices present now, each with what it can deliver.
     fn devices(&self) -> Vec<DeviceEntry>;
+
+    /// The output devices present now (`audiooutput`), listed by
+    /// `enumerateDevices()` after the inputs and never opened.
+    fn outputs(&self) -> Vec<DeviceInfo> {
+        Vec::new()
+    }
 
     /// Open a device to run at `mode`; frames go to `sink` until the driver is closed.
     /// `NotFoundError` for an unknown device, `NotReadableError` when it is busy or fails.

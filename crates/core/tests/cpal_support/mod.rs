@@ -5,6 +5,7 @@
 //! the file in exactly the format cpal opens it: F32 LE, 2 channels, 48 kHz.
 #![allow(dead_code)]
 
+pub mod pipewire;
 pub mod pulse;
 
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ pcm.!default {{
     std::fs::write(&conf, text).expect("ALSA config");
     std::env::set_var("ALSA_CONFIG_PATH", &conf);
     std::env::remove_var("XDG_CONFIG_HOME");
+    // ALSA even where a sound server runs (a developer's desktop).
+    std::env::set_var("LMS_AUDIO_HOST", "alsa");
     AlsaFixture { dir, samples }
 }
 

@@ -1,8 +1,11 @@
 //! A user-space PulseAudio server for real-time capture through cpal with no
 //! sound card: a null sink (`speaker`) that a 440 Hz sine plays into, whose
-//! monitor is the default source, reached through ALSA's `pulse` plugin as
-//! ALSA's default PCM (`ALSA_CONFIG_PATH`). The null sink renders at the
-//! sample rate, so capture is paced by the wall clock like a microphone.
+//! monitor is the default source. [`PulseServer::start`] reaches it through
+//! ALSA's `pulse` plugin as ALSA's default PCM (`ALSA_CONFIG_PATH`,
+//! `LMS_AUDIO_HOST=alsa`); [`PulseServer::start_native`] through the server's
+//! own protocol (`LMS_AUDIO_HOST=pulseaudio`), with a second null sink
+//! (`music`) that `pacat` plays a 1 kHz tone into. The null sinks render at
+//! the sample rate, so capture is paced by the wall clock like a microphone.
 //!
 //! A null sink renders in blocks as long as the lowest latency its clients
 //! ask for, up to 2 s when idle: a `parec` asking for 10 ms is kept connected
@@ -13,35 +16,51 @@
 //! `libasound2-plugins` (the ALSA `pulse` PCM): `scripts/setup` installs them.
 //! A missing program fails the test: it is never skipped.
 
-use std::os::unix::process::CommandExt;
+/// Shared with pipewire.rs (by path: benches include this file alone).
+#[path = "children.rs"]
+pub mod children;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const SINK_RATE: u32 = 48_000;
 pub const SINE_HZ: f64 = 440.0;
+/// The tone `pacat` plays into the `music` sink ([`PulseServer::start_native`]).
+pub const MUSIC_HZ: f64 = 1000.0;
 
 pub struct PulseServer {
     pub dir: PathBuf,
     server: Option<Child>,
     keeper: Option<Child>,
-}
-
-fn require(program: &str) {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()));
-    assert!(
-        found,
-        "{program} is not installed: the PulseAudio tests need pulseaudio, \
-         pulseaudio-utils and libasound2-plugins (scripts/setup installs them)"
-    );
+    player: Option<Child>,
+    native: bool,
 }
 
 impl PulseServer {
     /// Start the server and make it ALSA's default device for this process.
     pub fn start() -> PulseServer {
-        for program in ["pulseaudio", "parec", "pactl"] {
-            require(program);
+        PulseServer::start_with(false, "")
+    }
+
+    /// Start the server for capture through its own protocol, with a `music`
+    /// sink that `pacat` plays [`MUSIC_HZ`] into.
+    pub fn start_native() -> PulseServer {
+        PulseServer::start_with(true, "")
+    }
+
+    /// [`PulseServer::start_native`] with more lines for the server's script
+    /// (modules to load), run after the sinks are made.
+    pub fn start_native_with(script: &str) -> PulseServer {
+        PulseServer::start_with(true, script)
+    }
+
+    fn start_with(native: bool, extra: &str) -> PulseServer {
+        for program in ["pulseaudio", "parec", "pactl", "pacat"] {
+            children::require(
+                program,
+                "the PulseAudio tests need pulseaudio, pulseaudio-utils and libasound2-plugins",
+            );
         }
         assert!(
             Path::new("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so").exists()
@@ -59,11 +78,23 @@ impl PulseServer {
                 "load-module module-native-protocol-unix socket={} auth-anonymous=1\n\
                  load-module module-null-sink sink_name=speaker rate={SINK_RATE} channels=2\n\
                  load-module module-sine sink=speaker frequency={SINE_HZ}\n\
+                 {music}\
+                 {extra}\
+                 set-default-sink speaker\n\
                  set-default-source speaker.monitor\n",
-                socket.display()
+                socket.display(),
+                music = if native {
+                    format!(
+                        "load-module module-null-sink sink_name=music rate={SINK_RATE} channels=2 \
+                         sink_properties=device.description=Music\n"
+                    )
+                } else {
+                    String::new()
+                },
             ),
         )
         .expect("script.pa");
+        std::fs::write(dir.join("music.raw"), music_tone()).expect("music.raw");
         let conf = dir.join("asound.conf");
         std::fs::write(
             &conf,
@@ -75,12 +106,19 @@ impl PulseServer {
             ),
         )
         .expect("asound.conf");
-        std::env::set_var("ALSA_CONFIG_PATH", &conf);
+        if native {
+            std::env::set_var("LMS_AUDIO_HOST", "pulseaudio");
+        } else {
+            std::env::set_var("ALSA_CONFIG_PATH", &conf);
+            std::env::set_var("LMS_AUDIO_HOST", "alsa");
+        }
         std::env::set_var("PULSE_SERVER", format!("unix:{}", socket.display()));
         let mut server = PulseServer {
             dir,
             server: None,
             keeper: None,
+            player: None,
+            native,
         };
         server.run();
         server
@@ -94,15 +132,7 @@ impl PulseServer {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        // A test process killed before its Drop runs (a timeout) takes its
-        // PulseAudio and parec with it instead of leaving them running.
-        // SAFETY: prctl is async-signal-safe and touches only the child.
-        unsafe {
-            c.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
+        children::dies_with_test(&mut c);
         c
     }
 
@@ -151,6 +181,39 @@ impl PulseServer {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+        if self.native {
+            self.play_music();
+        }
+    }
+
+    /// Play [`MUSIC_HZ`] into the `music` sink with `pacat` (native mode).
+    fn play_music(&mut self) {
+        let player = self
+            .command("pacat")
+            .args([
+                "--playback",
+                "--device=music",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--latency-msec=20",
+            ])
+            .arg(self.dir.join("music.raw"))
+            .spawn()
+            .expect("start pacat");
+        self.player = Some(player);
+    }
+
+    /// Run `pactl` with `args` against this server; its standard output.
+    pub fn pactl(&self, args: &[&str]) -> String {
+        let out = self
+            .command("pactl")
+            .args(args)
+            .stdout(Stdio::piped())
+            .output()
+            .expect("run pactl");
+        assert!(out.status.success(), "pactl {args:?} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// How many capture streams the server has now.
@@ -169,7 +232,7 @@ impl PulseServer {
 
     /// Kill the server (as if the sound system crashed).
     pub fn kill(&mut self) {
-        for child in [self.keeper.take(), self.server.take()]
+        for child in [self.player.take(), self.keeper.take(), self.server.take()]
             .into_iter()
             .flatten()
         {
@@ -184,6 +247,19 @@ impl PulseServer {
         self.kill();
         self.run();
     }
+}
+
+/// 90 s of [`MUSIC_HZ`] at half scale, s16le stereo at [`SINK_RATE`].
+fn music_tone() -> Vec<u8> {
+    let frames = 90 * SINK_RATE as usize;
+    let mut out = Vec::with_capacity(frames * 4);
+    for i in 0..frames {
+        let v = (std::f64::consts::TAU * MUSIC_HZ * i as f64 / f64::from(SINK_RATE)).sin() * 0.5;
+        let s = ((v * 32767.0).round() as i16).to_le_bytes();
+        out.extend_from_slice(&s);
+        out.extend_from_slice(&s);
+    }
+    out
 }
 
 impl Drop for PulseServer {

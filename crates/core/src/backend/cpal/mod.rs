@@ -1,10 +1,14 @@
-//! Real microphones through cpal (ALSA on Linux, CoreAudio on macOS, WASAPI
-//! on Windows).
+//! Real microphones through cpal (on Linux the sound server's own protocol,
+//! else ALSA; CoreAudio on macOS, WASAPI on Windows): host.rs chooses.
 //!
-//! Devices are the input devices of cpal's default host, the system default
-//! one first. A device id is `cpal:` + cpal's own stable device id
+//! Devices are the input devices of that host, the system default one first,
+//! and its output devices are listed as `audiooutput` (never opened). A
+//! device id is `cpal:` + cpal's own stable device id
 //! ([`cpal::DeviceId::id`], without its host prefix), the same in every
 //! process and run, never a list position or a label:
+//! - PulseAudio / PipeWire: the source's (or sink's) name
+//!   (`cpal:alsa_input.pci-0000_00_1f.3.analog-stereo`); an output's monitor
+//!   is a source (`cpal:<sink>.monitor`, "Monitor of ..."): system loopback;
 //! - ALSA: the PCM name (`cpal:default`, `cpal:hw:CARD=0,DEV=0`);
 //! - WASAPI: the endpoint id string of the `IMMDevice`
 //!   (`cpal:{0.0.1.00000000}.{9c5b0b8c-...}`), kept by Windows for the
@@ -49,7 +53,9 @@
 
 mod chunker;
 mod health;
+pub mod host;
 mod libasound;
+mod loopback;
 #[cfg(target_os = "linux")]
 mod quiet_alsa;
 mod stream;
@@ -136,6 +142,12 @@ fn is_not_a_microphone(id: &cpal::DeviceId) -> bool {
     NOT_MICROPHONES.contains(&plugin)
 }
 
+/// Whether `id` is a sound server's monitor of an output (PulseAudio and
+/// PipeWire name the monitor of sink `S` `S.monitor`).
+fn is_monitor(id: &str) -> bool {
+    id.ends_with(".monitor")
+}
+
 /// The cpal backend.
 pub struct CpalBackend {
     /// Why it cannot be used on this machine (no libasound): it then calls
@@ -159,6 +171,8 @@ impl CpalBackend {
     /// backend/cpal/libasound.rs); the backend is unavailable, saying why,
     /// when that fails.
     pub fn new() -> CpalBackend {
+        // `echoCancellation: "all"`: the system's output as a far end, where a server is in use.
+        crate::audio::render::set_system_feed(loopback::start);
         CpalBackend {
             unavailable: libasound::load().err(),
             alarm: Arc::new(Alarm::default()),
@@ -284,31 +298,58 @@ fn capabilities(device: &cpal::Device) -> Option<Capabilities> {
     })
 }
 
-/// The input devices of the default host, the system default one first.
+/// The input devices of the host in use ([`host::host`]), the system default
+/// one first; with a sound server, its sources, outputs' monitors among them.
 ///
 /// cpal's default device is a device of its own on some hosts (WASAPI's
 /// follows the system default from stream to stream); its id is that of the
 /// endpoint it stands for now, so the listed device of that id is moved
 /// first and kept, and the default handle is used only when the list lacks it.
 fn input_devices() -> Vec<(String, cpal::Device)> {
-    let host = cpal::default_host();
-    let default = host.default_input_device();
+    devices_of(Direction::Input)
+}
+
+/// The output devices of the host in use, the system default one first.
+fn output_devices() -> Vec<(String, cpal::Device)> {
+    devices_of(Direction::Output)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Input,
+    Output,
+}
+
+fn devices_of(direction: Direction) -> Vec<(String, cpal::Device)> {
+    let Ok(host) = host::host() else {
+        return Vec::new();
+    };
+    let (default, listed) = match direction {
+        Direction::Input => (host.default_input_device(), host.input_devices()),
+        Direction::Output => (host.default_output_device(), host.output_devices()),
+    };
     let default_id = default.as_ref().and_then(device_id_of);
 
     let mut out: Vec<(String, cpal::Device)> = Vec::new();
-    if let Ok(devices) = host.input_devices() {
-        for d in devices {
-            if let Some(id) = device_id_of(&d) {
-                if !out.iter().any(|(known, _)| *known == id) {
-                    out.push((id, d));
+    match listed {
+        Ok(devices) => {
+            for d in devices {
+                if let Some(id) = device_id_of(&d) {
+                    if !out.iter().any(|(known, _)| *known == id) {
+                        out.push((id, d));
+                    }
                 }
             }
         }
+        // The server went away: connect again (or fall back to ALSA) next time.
+        Err(_) if host::is_server(&host) => host::forget(&host),
+        Err(_) => {}
     }
     // ALSA lists in its configuration's order (`default` and the system's
     // choices first). WASAPI's endpoint collection has no order of its own
-    // (Wine's differs from process to process): sorted by id, the list is the
-    // same in every process and changes only when a device comes or goes.
+    // (Wine's differs from process to process), nor has a sound server's
+    // (its indexes grow as devices come): sorted by id, the list is the same
+    // in every process and changes only when a device comes or goes.
     if !host.id().name().eq_ignore_ascii_case("alsa") {
         out.sort_by(|(a, _), (b, _)| a.cmp(b));
     }
@@ -324,10 +365,16 @@ fn input_devices() -> Vec<(String, cpal::Device)> {
     out
 }
 
-/// The ids of the input devices now, the default first, into `out`.
+/// The ids of the input devices now, the default first, then the outputs',
+/// into `out`.
 fn input_device_ids(out: &mut Vec<String>) {
     out.clear();
     out.extend(input_devices().into_iter().map(|(id, _)| id));
+    out.extend(
+        output_devices()
+            .into_iter()
+            .map(|(id, _)| format!("out:{id}")),
+    );
 }
 
 impl Backend for CpalBackend {
@@ -343,7 +390,18 @@ impl Backend for CpalBackend {
         input_devices()
             .into_iter()
             .filter_map(|(id, device)| {
-                let capabilities = remembered_capabilities(&id, &device)?;
+                let mut capabilities = remembered_capabilities(&id, &device)?;
+                if is_monitor(&id) {
+                    // What an output plays is not a voice in a room: recorded as
+                    // it is unless a track asks otherwise (browsers leave system
+                    // audio unprocessed too).
+                    if let Capabilities::Audio {
+                        default_processing, ..
+                    } = &mut capabilities
+                    {
+                        *default_processing = Processing::OFF;
+                    }
+                }
                 let label = label_of(&device, &id[PREFIX.len()..]);
                 Some(DeviceEntry {
                     info: DeviceInfo {
@@ -351,9 +409,33 @@ impl Backend for CpalBackend {
                         device_id: id,
                         kind: MediaKind::Audio,
                         label,
+                        output: false,
                     },
                     capabilities,
                 })
+            })
+            .collect()
+    }
+
+    fn outputs(&self) -> Vec<DeviceInfo> {
+        if self.unavailable.is_some() {
+            return Vec::new();
+        }
+        let _quiet = quiet();
+        output_devices()
+            .into_iter()
+            // As for microphones: a device that cannot say how it plays (an
+            // ALSA PCM with no card behind it) is not offered.
+            .filter(|(_, device)| device.default_output_config().is_ok())
+            .map(|(id, device)| {
+                let label = label_of(&device, &id[PREFIX.len()..]);
+                DeviceInfo {
+                    group_id: format!("cpal:group:{label}"),
+                    device_id: id,
+                    kind: MediaKind::Audio,
+                    label,
+                    output: true,
+                }
             })
             .collect()
     }

@@ -142,10 +142,14 @@ fn build(
     alarm: &Arc<Alarm>,
 ) -> std::result::Result<cpal::Stream, String> {
     let name = format!("{id} ({})", label_of(device, "cpal device"));
+    let on_alsa = device
+        .id()
+        .is_ok_and(|id| id.host().name().eq_ignore_ascii_case("alsa"));
+    let period = device_period(shape.chunk, on_alsa);
     let fixed = cpal::StreamConfig {
         channels: shape.channels,
         sample_rate: shape.rate,
-        buffer_size: cpal::BufferSize::Fixed(shape.chunk as u32),
+        buffer_size: cpal::BufferSize::Fixed(period as u32),
     };
     let supports_fixed = device.supported_input_configs().is_ok_and(|mut rs| {
         rs.any(|r| {
@@ -153,7 +157,7 @@ fn build(
                 && r.contains_rate(shape.rate)
                 && r.sample_format() == cpal_format(shape.format)
                 && matches!(*r.buffer_size(), cpal::SupportedBufferSize::Range { min, max }
-                    if (min..=max).contains(&(shape.chunk as u32)))
+                    if (min..=max).contains(&(period as u32)))
         })
     });
     let mut configs = Vec::new();
@@ -200,6 +204,26 @@ fn build(
     }
     Err(last)
 }
+
+/// The period (frames per callback) to ask the device for, for chunks of
+/// `chunk` frames: through ALSA a power of two, the largest not above the
+/// chunk but at least [`MIN_ALSA_PERIOD`], and the chunker cuts the callbacks
+/// into chunks. Plugins and sound servers behind ALSA run in power-of-two
+/// quanta: other periods (480 frames, 10 ms at 48 kHz) give PipeWire's ALSA
+/// plugin continuous xruns (cpal #1250), and below 512 frames ALSA's `pulse`
+/// plugin on pipewire-pulse spins a whole core (measured: 256 frames, 988 ms
+/// of CPU per second; 512 frames, 10 ms). Elsewhere the chunk itself (a sound
+/// server's fragment, WASAPI's and CoreAudio's buffer).
+pub(super) fn device_period(chunk: usize, on_alsa: bool) -> usize {
+    if !on_alsa {
+        return chunk.max(1);
+    }
+    let chunk = chunk.max(MIN_ALSA_PERIOD);
+    1usize << (usize::BITS - 1 - chunk.leading_zeros())
+}
+
+/// The shortest period asked of ALSA (frames): 10.7 ms at 48 kHz.
+const MIN_ALSA_PERIOD: usize = 512;
 
 /// What a stream error means for the tracks and the device list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,8 +292,20 @@ impl Drop for CpalDriver {
 
 #[cfg(test)]
 mod tests {
-    use super::verdict;
+    use super::{device_period, verdict};
     use cpal::ErrorKind as K;
+
+    #[test]
+    fn alsa_periods_are_powers_of_two_within_the_chunk_and_never_below_512() {
+        assert_eq!(device_period(480, true), 512);
+        assert_eq!(device_period(512, true), 512);
+        assert_eq!(device_period(1000, true), 512);
+        assert_eq!(device_period(2400, true), 2048);
+        assert_eq!(device_period(441, true), 512);
+        assert_eq!(device_period(1, true), 512);
+        assert_eq!(device_period(480, false), 480);
+        assert_eq!(device_period(0, false), 1);
+    }
 
     #[test]
     fn glitches_go_on_and_a_device_gone_ends_and_is_a_change() {

@@ -6,9 +6,10 @@
 //! another default); a stream that reports its device gone or changed raises
 //! the [`Alarm`], and the watcher calls the notifier at once.
 //!
-//! On Linux the once-a-second look is at the capture nodes in `/dev/snd`
-//! (a sound card coming or going), without allocating, and ALSA is asked for
-//! its list only when they changed: capture in steady state allocates
+//! With a sound server (PulseAudio, PipeWire) the server is asked for its
+//! list once a second. Through ALSA on Linux the once-a-second look is at
+//! the capture nodes in `/dev/snd` (a sound card coming or going), without
+//! allocating, and ALSA is asked for its list only when they changed: capture in steady state allocates
 //! nothing, on any thread of ours (tests/cpal_steady_state.rs), and ALSA
 //! (which parses its configuration for every list) is left alone. On Windows
 //! and macOS the devices are listed each time (WASAPI's endpoint collection
@@ -84,8 +85,11 @@ impl Watcher {
                     return;
                 }
                 let raised = alarm.take();
+                // A sound server's devices come and go without sound card
+                // nodes changing (a sink loaded, a Bluetooth headset): asked
+                // every time.
                 let nodes_now = sound_nodes();
-                if !raised && nodes_now.is_some() && nodes_now == nodes {
+                if !raised && nodes_now.is_some() && nodes_now == nodes && !super::host::in_use() {
                     continue;
                 }
                 nodes = nodes_now;

@@ -136,6 +136,7 @@ fn info(kind: MediaKind, spec: &FileSpec) -> DeviceInfo {
         kind,
         label,
         group_id: format!("file:group:{group}"),
+        output: false,
     }
 }
 

@@ -118,6 +118,7 @@ pub(crate) fn camera_entry(
             kind: MediaKind::Video,
             label,
             group_id,
+            output: false,
         },
         capabilities: Capabilities::Video {
             controls,
